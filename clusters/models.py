@@ -1,0 +1,275 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from clusters import scoring
+
+POINTS = {"max_digits": 6, "decimal_places": 2}
+
+
+class Cluster(models.Model):
+    """Kelembagaan or one of Klaster I-V."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+
+    def __str__(self):
+        return f"{self.code}: {self.name}"
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Indicator(models.Model):
+    """An indicator of the current framework. Evaluations copy its maximum when created."""
+
+    class Placement(models.TextChoices):
+        VERIFIED = "verified", _("verified")
+        PARTLY_VERIFIED = "partly verified", _("partly verified")
+        INFERRED = "inferred", _("inferred")
+
+    number = models.PositiveSmallIntegerField(_("number"))
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("cluster")
+    )
+    name = models.CharField(_("name"), max_length=300)
+    max_points = models.DecimalField(
+        _("maximum points"),
+        **POINTS,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Used by evaluations created from now on; earlier evaluations keep theirs."),
+    )
+    placement = models.CharField(
+        _("placement in cluster"),
+        max_length=20,
+        choices=Placement.choices,
+        default=Placement.VERIFIED,
+        help_text=_("How sure the placement of this indicator in its cluster is."),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Only active indicators are copied into a new evaluation.")
+    )
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"], condition=Q(is_active=True), name="indicator_number_unique_when_active"
+            ),
+            models.CheckConstraint(condition=Q(max_points__gt=0), name="indicator_max_points_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class EvaluationQuerySet(models.QuerySet):
+    def latest_first(self):
+        return self.order_by("-year")
+
+
+class Evaluation(models.Model):
+    """One year's KLA evaluation of the city."""
+
+    class Stage(models.TextChoices):
+        SELF_ASSESSMENT = "self_assessment", _("Self-assessment")
+        ADMIN_VERIFICATION = "admin_verification", _("Administrative verification")
+        FIELD_VERIFICATION = "field_verification", _("Field verification")
+        FINAL = "final", _("Final")
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2006), MaxValueValidator(2100)]
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.SELF_ASSESSMENT)
+    is_sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Demo data, not a real evaluation.")
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EvaluationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2006, year__lte=2100), name="evaluation_year_plausible"),
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class SelfAssessmentQuerySet(models.QuerySet):
+    def with_deductions(self):
+        """Each row with `deduction_total`: the sum of its field deductions (0 when none)."""
+        return self.annotate(
+            deduction_total=Coalesce(
+                Sum("deductions__points"), Decimal("0.00"), output_field=models.DecimalField(**POINTS)
+            )
+        )
+
+    def for_scoring(self):
+        return self.select_related("indicator", "indicator__cluster").with_deductions().order_by(
+            "indicator__cluster__order", "indicator__number"
+        )
+
+
+class SelfAssessment(models.Model):
+    """An indicator as scored in one evaluation: the city's own score and the maximum it had then.
+
+    One row per indicator is created with the evaluation; `score` stays empty until entered.
+    """
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="self_assessments", verbose_name=_("evaluation")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="self_assessments", verbose_name=_("indicator")
+    )
+    max_points = models.DecimalField(
+        _("maximum points"),
+        **POINTS,
+        help_text=_("The indicator's maximum when this evaluation was created."),
+    )
+    score = models.DecimalField(
+        _("self-assessment score"),
+        **POINTS,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    evidence = models.TextField(_("evidence note"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SelfAssessmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["evaluation", "indicator__number"]
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "indicator"], name="self_assessment_one_per_indicator"),
+            models.CheckConstraint(condition=Q(max_points__gt=0), name="self_assessment_max_points_positive"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0), name="self_assessment_score_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__lte=F("max_points")),
+                name="self_assessment_score_within_max",
+                violation_error_message=_("The score may not exceed the indicator's maximum."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation} · {self.indicator}"
+
+    def to_score(self) -> scoring.IndicatorScore:
+        """This row as a scoring value; needs `deduction_total` from `with_deductions()`."""
+        return scoring.IndicatorScore(
+            number=self.indicator.number,
+            cluster_code=self.indicator.cluster.code,
+            max_points=self.max_points,
+            self_score=self.score,
+            deductions=self.deduction_total,
+        )
+
+
+class FieldDeduction(models.Model):
+    """Points deducted by the verification team, with the juror's written reason.
+
+    The database refuses deductions that add up to more than the self-assessment score
+    (trigger `field_deduction_total_within_self_assessment`, migration 0002).
+    """
+
+    # Deductions are made in the verification stages only.
+    STAGE_CHOICES = [choice for choice in Evaluation.Stage.choices if choice[0] != Evaluation.Stage.SELF_ASSESSMENT]
+
+    self_assessment = models.ForeignKey(
+        SelfAssessment, on_delete=models.CASCADE, related_name="deductions", verbose_name=_("self-assessment")
+    )
+    points = models.DecimalField(
+        _("points deducted"), **POINTS, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    reason = models.TextField(_("juror's reason"))
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=STAGE_CHOICES, default=Evaluation.Stage.FIELD_VERIFICATION
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["self_assessment", "created_at", "pk"]
+        verbose_name = _("field deduction")
+        verbose_name_plural = _("field deductions")
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gt=0), name="field_deduction_points_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.self_assessment}: −{self.points}"
+
+
+class PredicateQuerySet(models.QuerySet):
+    def as_bands(self) -> list[scoring.Band]:
+        return [predicate.to_band() for predicate in self.order_by("lower_bound")]
+
+
+class Predicate(models.Model):
+    """A predicate band (Pratama, Madya, Nindya, Utama, KLA): data, editable by admins."""
+
+    NINDYA = "nindya"
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    lower_bound = models.DecimalField(_("lower bound"), **POINTS, unique=True)
+    lower_inclusive = models.BooleanField(
+        _("lower bound inclusive"),
+        default=False,
+        help_text=_("Ticked: a score equal to the bound is in this band. Unticked: the score must be above it."),
+    )
+
+    objects = PredicateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lower_bound"]
+        verbose_name = _("predicate")
+        verbose_name_plural = _("predicates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lower_bound__gte=0, lower_bound__lte=1000), name="predicate_lower_bound_in_range"
+            ),
+        ]
+
+    def __str__(self):
+        sign = "≥" if self.lower_inclusive else ">"
+        return f"{self.name} ({sign} {self.lower_bound})"
+
+    def to_band(self) -> scoring.Band:
+        return scoring.Band(
+            code=self.code, name=self.name, lower=self.lower_bound, lower_inclusive=self.lower_inclusive
+        )

@@ -1,0 +1,208 @@
+"""Scoring rules of the KLA evaluation, as plain functions over plain values.
+
+Nothing here touches the database: selectors turn rows into `IndicatorScore` and `Band` values,
+and views, charts and tests call these functions. Scores are `Decimal` with two places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+ZERO = Decimal("0.00")
+# Scores are published with two decimals: "above 700" means at least 700.01.
+STEP = Decimal("0.01")
+FULL_MARKS = Decimal("1000")
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    """One indicator of one evaluation: its maximum, self-assessment and total deductions.
+
+    `self_score` is None while the indicator has not been self-assessed yet; it then counts as 0.
+    """
+
+    number: int
+    cluster_code: str
+    max_points: Decimal
+    self_score: Decimal | None = None
+    deductions: Decimal = ZERO
+
+    @property
+    def is_scored(self) -> bool:
+        return self.self_score is not None
+
+    @property
+    def self_points(self) -> Decimal:
+        return self.self_score if self.self_score is not None else ZERO
+
+    @property
+    def final(self) -> Decimal:
+        """Self-assessment minus field deductions."""
+        return self.self_points - self.deductions
+
+    @property
+    def headroom(self) -> Decimal:
+        """Points this indicator can still gain: maximum minus final score."""
+        return self.max_points - self.final
+
+
+@dataclass(frozen=True)
+class ClusterTotal:
+    cluster_code: str
+    maximum: Decimal
+    self_assessment: Decimal
+    deductions: Decimal
+    final: Decimal
+    scored: int
+    indicators: int
+
+    @property
+    def headroom(self) -> Decimal:
+        return self.maximum - self.final
+
+
+@dataclass(frozen=True)
+class Band:
+    """A predicate band: it starts at `lower` (inclusive or not) and ends where the next begins."""
+
+    code: str
+    name: str
+    lower: Decimal
+    lower_inclusive: bool = False
+
+    def admits(self, score: Decimal) -> bool:
+        return score >= self.lower if self.lower_inclusive else score > self.lower
+
+    @property
+    def entry_score(self) -> Decimal:
+        """The lowest two-decimal score inside the band (700.01 for "above 700")."""
+        return self.lower if self.lower_inclusive else self.lower + STEP
+
+
+def total_self_assessment(scores: Iterable[IndicatorScore]) -> Decimal:
+    """Sum of the self-assessment scores; indicators not yet scored count as 0."""
+    return sum((s.self_points for s in scores), ZERO)
+
+
+def total_deductions(scores: Iterable[IndicatorScore]) -> Decimal:
+    """Sum of all field-evaluation deductions."""
+    return sum((s.deductions for s in scores), ZERO)
+
+
+def final_total(scores: Iterable[IndicatorScore]) -> Decimal:
+    """Self-assessment minus deductions, over all indicators."""
+    return sum((s.final for s in scores), ZERO)
+
+
+def maximum_total(scores: Iterable[IndicatorScore]) -> Decimal:
+    """Sum of the indicators' maximum points in this evaluation."""
+    return sum((s.max_points for s in scores), ZERO)
+
+
+def maxima_add_up(scores: Iterable[IndicatorScore], expected: Decimal = FULL_MARKS) -> bool:
+    """True when the indicators' maxima add up to exactly `expected` (1000 points)."""
+    return maximum_total(scores) == expected
+
+
+def cluster_totals(
+    scores: Iterable[IndicatorScore], cluster_order: Sequence[str] | None = None
+) -> list[ClusterTotal]:
+    """Totals per cluster, in `cluster_order` (or first-seen order), including clusters listed
+    in `cluster_order` that have no indicators (all zero)."""
+    groups: dict[str, list[IndicatorScore]] = {code: [] for code in cluster_order or ()}
+    for score in scores:
+        groups.setdefault(score.cluster_code, []).append(score)
+    return [
+        ClusterTotal(
+            cluster_code=code,
+            maximum=maximum_total(items),
+            self_assessment=total_self_assessment(items),
+            deductions=total_deductions(items),
+            final=final_total(items),
+            scored=sum(1 for s in items if s.is_scored),
+            indicators=len(items),
+        )
+        for code, items in groups.items()
+    ]
+
+
+def _ascending(bands: Iterable[Band]) -> list[Band]:
+    return sorted(bands, key=lambda band: band.lower)
+
+
+def predicate_for(score: Decimal, bands: Iterable[Band]) -> Band | None:
+    """Returns the predicate whose band contains `score`, or None below the lowest band."""
+    reached = None
+    for band in _ascending(bands):
+        if band.admits(score):
+            reached = band
+    return reached
+
+
+def gap_to(score: Decimal, band: Band) -> Decimal:
+    """Points still needed for `score` to enter `band`; 0 when already in or above it."""
+    return max(band.entry_score - score, ZERO)
+
+
+def next_band(score: Decimal, bands: Iterable[Band]) -> Band | None:
+    """The lowest band above the one `score` is in, or None at the top."""
+    for band in _ascending(bands):
+        if not band.admits(score):
+            return band
+    return None
+
+
+def gap_to_next(score: Decimal, bands: Iterable[Band]) -> Decimal | None:
+    """Points still needed to reach the next predicate, or None when already at the top."""
+    target = next_band(score, bands)
+    return gap_to(score, target) if target is not None else None
+
+
+def band_upper_bounds(bands: Iterable[Band], ceiling: Decimal = FULL_MARKS) -> list[tuple[Band, Decimal]]:
+    """Each band with the score where it ends (the next band's lower bound, or `ceiling`)."""
+    ordered = _ascending(bands)
+    uppers = [band.lower for band in ordered[1:]] + [ceiling]
+    return list(zip(ordered, uppers, strict=True))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The headline numbers of one evaluation."""
+
+    self_assessment: Decimal
+    deductions: Decimal
+    final: Decimal
+    maximum: Decimal
+    scored: int
+    indicators: int
+    predicate: Band | None
+    next_predicate: Band | None
+    gap_to_next: Decimal | None
+    gap_to_goal: Decimal | None
+
+    @property
+    def maxima_add_up(self) -> bool:
+        return self.maximum == FULL_MARKS
+
+
+def summarize(scores: Sequence[IndicatorScore], bands: Sequence[Band], goal: Band | None) -> Summary:
+    """Totals, predicate and gaps of one evaluation's final score.
+
+    `goal` is the band the city aims for (Nindya); `gap_to_goal` is None without one.
+    """
+    final = final_total(scores)
+    upcoming = next_band(final, bands)
+    return Summary(
+        self_assessment=total_self_assessment(scores),
+        deductions=total_deductions(scores),
+        final=final,
+        maximum=maximum_total(scores),
+        scored=sum(1 for s in scores if s.is_scored),
+        indicators=len(scores),
+        predicate=predicate_for(final, bands),
+        next_predicate=upcoming,
+        gap_to_next=gap_to(final, upcoming) if upcoming else None,
+        gap_to_goal=gap_to(final, goal) if goal else None,
+    )

@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.db.models import Q
+from simple_history.admin import SimpleHistoryAdmin
+
+from kelurahan.models import Kecamatan, Kelurahan, Patbm
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+
+
+class PatbmStepFilter(admin.SimpleListFilter):
+    """Filters by PATBM step; kelurahan without a record are at step 1."""
+
+    title = Patbm._meta.get_field("step").verbose_name
+    parameter_name = "patbm_step"
+
+    def lookups(self, request, model_admin):
+        return Patbm.Step.choices
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        step = int(self.value())
+        if step == Patbm.Step.BELUM_ADA:
+            return queryset.filter(Q(patbm__isnull=True) | Q(patbm__step=step))
+        return queryset.filter(patbm__step=step)
+
+
+@admin.register(Kelurahan)
+class KelurahanAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "alternative_name", "kecamatan", "is_active"]
+    list_filter = ["kecamatan", "is_active", PatbmStepFilter]
+    search_fields = ["code", "name", "alternative_name"]
+    list_select_related = ["kecamatan"]
+    list_per_page = 100
+
+
+@admin.register(Patbm)
+class PatbmAdmin(SimpleHistoryAdmin):
+    list_display = ["kelurahan", "step", "step_date", "sk_number", "activist_count"]
+    list_filter = ["step", "kelurahan__kecamatan"]
+    search_fields = ["kelurahan__name", "kelurahan__alternative_name", "kelurahan__code", "sk_number"]
+    list_select_related = ["kelurahan"]
+    autocomplete_fields = ["kelurahan"]

@@ -1,0 +1,87 @@
+from decimal import Decimal as D
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from clusters import roles
+from clusters.demo import DEMO_USERS
+from clusters.models import Evaluation
+from clusters.selectors import evaluation_summaries
+from clusters.services import evaluation_create
+from kelurahan.models import Kelurahan, Patbm
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_tells_the_2017_to_2019_story(demo):
+    by_year = {s.evaluation.year: s for s in evaluation_summaries()}
+    assert set(by_year) == {2017, 2018, 2019}
+    assert all(s.evaluation.is_sample for s in by_year.values())
+
+    y2017 = by_year[2017].summary
+    assert y2017.predicate.name == "Pratama"
+    assert D("550") <= y2017.final <= D("570")
+
+    y2018 = by_year[2018].summary
+    assert y2018.self_assessment > D("700")
+    assert D("680") <= y2018.final < D("690")
+    assert y2018.predicate.name == "Madya"
+    assert y2018.gap_to_goal == D("700.01") - y2018.final
+
+    y2019 = by_year[2019]
+    assert y2019.evaluation.stage == Evaluation.Stage.SELF_ASSESSMENT
+    assert y2019.summary.deductions == 0
+    assert 0 < y2019.summary.scored < y2019.summary.indicators == 24
+
+
+def test_demo_2018_deductions_concentrate_on_media_partnerships_and_patbm(demo):
+    rows = Evaluation.objects.get(year=2018).self_assessments.with_deductions().select_related("indicator")
+    lost = sorted(((row.deduction_total, row.indicator.number) for row in rows), reverse=True)
+    assert {number for _, number in lost[:2]} == {3, 21}
+    assert lost[0][1] == 21  # Klaster V: too few PATBM
+
+
+def test_demo_patbm_has_2_of_68_formed_and_others_on_the_way(demo):
+    assert Patbm.objects.filter(step__gte=Patbm.Step.TERBENTUK).count() == 2
+    assert Patbm.objects.filter(step__lt=Patbm.Step.TERBENTUK).count() >= 3
+    formed = Patbm.objects.get(kelurahan__code="32.71.01.1007")
+    assert formed.history.count() == 5  # one record per step reached
+
+
+def test_demo_users_log_in_with_the_printed_passwords_and_have_their_roles(demo):
+    for demo_user in DEMO_USERS:
+        user = authenticate(username=demo_user.username, password=demo_user.password)
+        assert user is not None
+        assert list(user.groups.values_list("name", flat=True)) == [demo_user.role]
+    admin = authenticate(username="admin", password="demo-admin-2019")
+    assert admin.is_staff and admin.is_superuser
+    assert {u.role for u in DEMO_USERS} == {roles.ADMIN, roles.STAFF, roles.TASK_FORCE}
+
+
+def test_load_demo_twice_changes_nothing(demo, capsys):
+    call_command("load_demo")
+    assert Evaluation.objects.count() == 3
+    assert "already loaded" in capsys.readouterr().out
+
+
+def test_load_demo_refuses_a_database_with_real_evaluations(reference_data):
+    evaluation_create(year=2024)
+    with pytest.raises(CommandError, match="real evaluations"):
+        call_command("load_demo")
+    assert Evaluation.objects.count() == 1
+    assert not Patbm.objects.exists()
+
+
+def test_load_demo_needs_reference_data_first(db):
+    with pytest.raises(CommandError, match="load_reference_data"):
+        call_command("load_demo")
+
+
+def test_load_reference_data_twice_says_nothing_changed(db, capsys):
+    call_command("load_reference_data")
+    call_command("load_reference_data")
+    out = capsys.readouterr().out
+    assert "kelurahan: 0 created, 68 already present" in out
+    assert "nothing changed" in out
+    assert Kelurahan.objects.count() == 68

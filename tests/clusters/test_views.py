@@ -1,0 +1,41 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_sends_anonymous_visitors_to_login(client):
+    response = client.get(reverse("clusters:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("user_fixture", ["staff_user", "task_force_user", "admin_user_role"])
+def test_home_shows_every_role_the_evaluations_in_indonesian_format(client, demo, request, user_fixture):
+    client.force_login(request.getfixturevalue(user_fixture))
+    response = client.get(reverse("clusters:home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "683,20" in html  # 2018 final
+    assert "16,81" in html  # 2018 gap to Nindya
+    assert "769,20" in html  # 2018 self-assessment
+    assert "Madya" in html and "Pratama" in html
+    assert "data contoh" in html.lower()
+
+
+def test_home_without_evaluations_says_what_to_do(client, task_force_user):
+    client.force_login(task_force_user)
+    html = client.get(reverse("clusters:home")).content.decode()
+    assert "Belum ada evaluasi" in html
+
+
+def test_home_query_count_does_not_grow_with_the_years(client, demo, task_force_user, django_assert_max_num_queries):
+    from clusters.services import evaluation_create
+
+    client.force_login(task_force_user)
+    with django_assert_max_num_queries(8) as few_years:
+        client.get(reverse("clusters:home"))
+    for year in range(2000 + 20, 2000 + 26):
+        evaluation_create(year=year)
+    with django_assert_max_num_queries(len(few_years.captured_queries)):
+        client.get(reverse("clusters:home"))

@@ -1,0 +1,45 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from clusters import roles
+from clusters.demo import demo_load
+from clusters.roles import roles_ensure
+from clusters.services import LoadReport, framework_load
+from kelurahan.services import wilayah_load
+
+
+@pytest.fixture
+def reference_data(db):
+    """Clusters, 24 indicators, predicates, 6 kecamatan, 68 kelurahan and the role groups."""
+    report = LoadReport()
+    framework_load(report=report)
+    wilayah_load(report=report)
+    roles_ensure()
+    return report
+
+
+@pytest.fixture
+def demo(reference_data):
+    demo_load()
+
+
+def _user_with_role(username, role, **extra):
+    user = get_user_model().objects.create_user(username=username, password="test-password-123", **extra)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def staff_user(reference_data):
+    return _user_with_role("staf-test", roles.STAFF)
+
+
+@pytest.fixture
+def task_force_user(reference_data):
+    return _user_with_role("gugus-test", roles.TASK_FORCE)
+
+
+@pytest.fixture
+def admin_user_role(reference_data):
+    return _user_with_role("admin-test", roles.ADMIN, is_staff=True, is_superuser=True)
