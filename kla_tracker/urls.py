@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
 
 admin.site.site_header = _("KLA Tracker administration")
 admin.site.site_title = _("KLA Tracker")
@@ -9,6 +11,7 @@ admin.site.index_title = _("Manage records")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("akun/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language can be switched before logging in.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("clusters.urls")),
 ]

@@ -1,5 +1,8 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
+
+from clusters.services import evaluation_create
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +33,16 @@ def test_home_without_evaluations_says_what_to_do(client, task_force_user):
 
 
 def test_home_query_count_does_not_grow_with_the_years(client, demo, task_force_user, django_assert_max_num_queries):
-    from clusters.services import evaluation_create
-
     client.force_login(task_force_user)
-    with django_assert_max_num_queries(8) as few_years:
+    with django_assert_max_num_queries(12) as three_years:
         client.get(reverse("clusters:home"))
-    for year in range(2000 + 20, 2000 + 26):
+    for year in range(2020, 2050):
         evaluation_create(year=year)
-    with django_assert_max_num_queries(len(few_years.captured_queries)):
-        client.get(reverse("clusters:home"))
+    with django_assert_max_num_queries(len(three_years.captured_queries)):
+        assert client.get(reverse("clusters:home")).status_code == 200
+
+
+def test_home_refuses_a_user_without_a_role(client, db):
+    user = get_user_model().objects.create_user("no-role", password="x")
+    client.force_login(user)
+    assert client.get(reverse("clusters:home")).status_code == 403
