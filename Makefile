@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint messages clean python-version
+.PHONY: run serve test lint messages clean python-version
 
 python-version:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "KLA Tracker needs Python 3.11 or newer (set PYTHON=python3.11).")'
@@ -32,6 +32,15 @@ run: $(VENV)/.runtime-installed node_modules/.package-lock.json
 	DEBUG=1 $(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-style serving: gunicorn, DEBUG off, static files hashed and compressed by WhiteNoise.
+# Needs SECRET_KEY and ALLOWED_HOSTS in the environment (see .env.example and the README).
+WORKERS ?= 2
+serve: $(VENV)/.runtime-installed node_modules/.package-lock.json
+	$(PY) manage.py check --deploy
+	$(PY) manage.py migrate --verbosity 0
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn kla_tracker.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: $(VENV)/.dev-installed node_modules/.package-lock.json
 	$(PY) -m ruff check .

@@ -1,7 +1,7 @@
 from decimal import Decimal as D
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from clusters import roles
@@ -50,11 +50,12 @@ def test_demo_patbm_has_2_of_68_formed_and_others_on_the_way(demo):
 
 
 def test_demo_users_log_in_with_the_printed_passwords_and_have_their_roles(demo):
+    users = get_user_model().objects.in_bulk([u.username for u in DEMO_USERS], field_name="username")
     for demo_user in DEMO_USERS:
-        user = authenticate(username=demo_user.username, password=demo_user.password)
-        assert user is not None
+        user = users[demo_user.username]
+        assert user.check_password(demo_user.password)
         assert list(user.groups.values_list("name", flat=True)) == [demo_user.role]
-    admin = authenticate(username="admin", password="demo-admin-2019")
+    admin = users["admin"]
     assert admin.is_staff and admin.is_superuser
     assert {u.role for u in DEMO_USERS} == {roles.ADMIN, roles.STAFF, roles.TASK_FORCE}
 

@@ -1,0 +1,49 @@
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from clusters.backup import EXCLUDED
+from clusters.models import Evaluation, FieldDeduction, SelfAssessment
+from kelurahan.models import Patbm
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _snapshot():
+    out = io.StringIO()
+    call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, natural_primary=True, stdout=out)
+    return sorted(json.loads(out.getvalue()), key=lambda row: (row["model"], str(row.get("pk")), str(row["fields"])))
+
+
+def test_backup_and_restore_round_trip_gives_identical_data(demo, tmp_path):
+    before = _snapshot()
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path))
+
+    Evaluation.objects.filter(year=2019).delete()
+    Patbm.objects.all().update(activist_count=0)
+
+    call_command("restore", str(path), "--yes-replace-everything")
+    assert _snapshot() == before
+    assert Evaluation.objects.count() == 3
+    assert FieldDeduction.objects.count() == 13
+    assert SelfAssessment.history.count() > 0
+
+
+def test_restore_without_confirmation_changes_nothing(demo, tmp_path):
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path))
+    Evaluation.objects.filter(year=2019).delete()
+    with pytest.raises(CommandError, match="--yes-replace-everything"):
+        call_command("restore", str(path))
+    assert not Evaluation.objects.filter(year=2019).exists()
+
+
+def test_restore_of_a_broken_file_changes_nothing(demo, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('[{"model": "clusters.evaluation", "pk": 1, "fields": {"year": "not a year"}}]')
+    with pytest.raises(Exception):  # noqa: B017 - loaddata raises DeserializationError
+        call_command("restore", str(path), "--yes-replace-everything")
+    assert Evaluation.objects.count() == 3
