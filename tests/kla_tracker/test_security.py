@@ -47,3 +47,12 @@ def test_a_successful_login_resets_the_failure_count(client, staff_user):
 def test_sessions_expire_after_inactivity():
     assert settings.SESSION_SAVE_EVERY_REQUEST
     assert 0 < settings.SESSION_COOKIE_AGE <= 12 * 60 * 60
+
+
+def test_every_page_carries_a_content_security_policy_without_inline_scripts(client):
+    response = client.get(reverse("login"))
+    policy = response.headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert directives["frame-ancestors"] == "'none'"
