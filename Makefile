@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint messages clean python-version
+.PHONY: run serve test bench lint messages clean python-version
 
 python-version:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "KLA Tracker needs Python 3.11 or newer (set PYTHON=python3.11).")'
@@ -45,6 +45,11 @@ serve: $(VENV)/.runtime-installed node_modules/.package-lock.json
 test: $(VENV)/.dev-installed node_modules/.package-lock.json
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# Page speed, query counts and page weight on a large data set (not part of `make test`).
+bench: $(VENV)/.dev-installed node_modules/.package-lock.json
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) -m bench.run
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
