@@ -211,7 +211,7 @@ def main() -> int:
     large.start()
     try:
         cookie = _login()
-        for label, row in results.items():
+        for row in results.values():
             row["queries_large"] = _queries(row["path"], cookie)
             row.update(_weight(row["path"], cookie))
             for clients in CONCURRENCY:
