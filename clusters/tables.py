@@ -1,0 +1,115 @@
+"""Reading uploaded spreadsheets as real offices produce them (groundwork for imports).
+
+XLSX through openpyxl; CSV in UTF-8 (with or without BOM) or Windows-1252, separated by `;` or
+`,`. The file type is decided by the content, not the name. Numbers may use a decimal comma
+("680,5") or point, with "." or " " as thousands separator in the comma style ("1.234,5").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5_000
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class TableError(ValueError):
+    """The file cannot be read as a table; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[dict[str, str]]  # in file order; row numbers as the user sees them start at 2
+    kind: str  # "xlsx" or "csv"
+
+
+def read_table(data: bytes) -> Table:
+    """Reads an XLSX or CSV upload into header and rows of text cells (stripped)."""
+    if len(data) > MAX_BYTES:
+        raise TableError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    if not data.strip():
+        raise TableError("The file is empty.")
+    if data.startswith(XLSX_MAGIC):
+        lines, kind = _xlsx_lines(data), "xlsx"
+    elif b"\x00" in data[:4096]:
+        raise TableError("The file is neither an XLSX workbook nor a CSV text file.")
+    else:
+        lines, kind = _csv_lines(_decode(data)), "csv"
+    lines = [line for line in lines if any(cell for cell in line)]
+    if not lines:
+        raise TableError("The file has no rows.")
+    header = [cell.strip() for cell in lines[0]]
+    if len(lines) - 1 > MAX_ROWS:
+        raise TableError(f"The file has more than {MAX_ROWS} rows.")
+    rows = [dict(zip(header, (cell.strip() for cell in _padded(line, len(header))), strict=True)) for line in lines[1:]]
+    return Table(header=header, rows=rows, kind=kind)
+
+
+def _padded(line: list[str], width: int) -> list[str]:
+    return (list(line) + [""] * width)[:width]
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _csv_lines(text: str) -> list[list[str]]:
+    first_line = text.splitlines()[0] if text else ""
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _xlsx_lines(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise TableError("The file looks like an XLSX workbook but cannot be opened.") from error
+    sheet = workbook.worksheets[0]
+    lines = []
+    for index, row in enumerate(sheet.iter_rows(values_only=True)):
+        if index > MAX_ROWS + 1:
+            raise TableError(f"The file has more than {MAX_ROWS} rows.")
+        lines.append(["" if value is None else _cell_text(value) for value in row])
+    workbook.close()
+    return lines
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_COMMA_STYLE = re.compile(r"^-?\d{1,3}([. ]\d{3})*(,\d+)?$|^-?\d+(,\d+)?$")
+_POINT_STYLE = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+(\.\d+)?$")
+
+
+def parse_number(text: str) -> Decimal:
+    """A number as typed in an Indonesian or English spreadsheet: "680,5", "1.234,50", "680.5".
+
+    Raises ValueError for anything else (text, NaN, infinity, exponents).
+    """
+    cleaned = text.strip().replace("\u00a0", " ")
+    if "," in cleaned and _COMMA_STYLE.match(cleaned):
+        normalised = cleaned.replace(".", "").replace(" ", "").replace(",", ".")
+    elif _POINT_STYLE.match(cleaned):
+        normalised = cleaned.replace(",", "")
+    else:
+        raise ValueError(f"not a number: {text!r}")
+    try:
+        return Decimal(normalised)
+    except InvalidOperation as error:  # pragma: no cover - the patterns admit only valid numbers
+        raise ValueError(f"not a number: {text!r}") from error
