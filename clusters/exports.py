@@ -1,0 +1,95 @@
+"""Evaluation scores as XLSX and CSV (groundwork for issue 6).
+
+Column names follow the active language (Indonesian by default); numbers stay numbers in XLSX.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from clusters.models import Evaluation, FieldDeduction, SelfAssessment
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def evaluation_score_table(evaluation: Evaluation) -> tuple[list[str], list[list]]:
+    """Header and rows (one per indicator) of an evaluation's scores, in two queries."""
+    header = [
+        _("Cluster"),
+        _("No."),
+        _("Indicator"),
+        _("Maximum"),
+        _("Self-assessment"),
+        _("Deductions"),
+        _("Deduction reasons"),
+        _("Final score"),
+        _("Headroom"),
+        _("Evidence note"),
+    ]
+    reasons: dict[int, list[str]] = {}
+    for deduction in FieldDeduction.objects.filter(self_assessment__evaluation=evaluation).order_by("pk"):
+        reasons.setdefault(deduction.self_assessment_id, []).append(
+            f"{number_format(deduction.points, 2, use_l10n=True)}: {deduction.reason}"
+        )
+    rows = []
+    for row in SelfAssessment.objects.filter(evaluation=evaluation).for_scoring():
+        score = row.to_score()
+        rows.append(
+            [
+                row.indicator.cluster.code,
+                row.indicator.number,
+                row.indicator.name,
+                row.max_points,
+                row.score,
+                score.deductions,
+                "; ".join(reasons.get(row.pk, [])),
+                score.final if score.is_scored else None,
+                score.headroom,
+                row.evidence,
+            ]
+        )
+    return header, rows
+
+
+def to_xlsx(header: Sequence[str], rows: Sequence[Sequence], title: str) -> bytes:
+    """An XLSX workbook with one sheet; Decimal cells become numbers with two decimals."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
+        for cell, value in zip(sheet[sheet.max_row], row, strict=True):
+            if isinstance(value, Decimal):
+                cell.number_format = "0.00"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def to_csv(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
+    """CSV as Indonesian Excel opens it: UTF-8 with BOM, `;` separator, decimal comma."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(
+            [
+                number_format(value, 2, use_l10n=False).replace(".", ",") if isinstance(value, Decimal) else
+                ("" if value is None else value)
+                for value in row
+            ]
+        )
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
