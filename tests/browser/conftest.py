@@ -54,3 +54,15 @@ def page(chromium):
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def log_in(page, live_server, username: str, form_url: str = "/akun/login/") -> None:
+    """Logs in through the real log-in form as one of the demo users."""
+    from clusters.demo import DEMO_USERS
+
+    user = next(user for user in DEMO_USERS if user.username == username)
+    page.goto(f"{live_server.url}{form_url}")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", user.password)
+    page.locator("form [type=submit]").click()
+    page.wait_for_load_state()

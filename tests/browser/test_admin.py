@@ -1,16 +1,12 @@
 import pytest
 
-from clusters.demo import DEMO_USERS
+from tests.browser.conftest import log_in
 
 
 @pytest.mark.django_db(transaction=True)
 def test_demo_admin_logs_in_and_sees_the_68_kelurahan(live_server, page, demo, artifacts):
-    admin = next(user for user in DEMO_USERS if user.username == "admin")
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", admin.username)
-    page.fill("#id_password", admin.password)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    log_in(page, live_server, "admin", form_url="/admin/login/?next=/admin/")
+    assert page.url == f"{live_server.url}/admin/"
 
     page.goto(f"{live_server.url}/admin/kelurahan/kelurahan/")
     rows = page.locator("#result_list tbody tr")

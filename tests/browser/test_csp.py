@@ -3,20 +3,15 @@
 import pytest
 from django.urls import reverse
 
-from clusters.demo import DEMO_USERS
 from clusters.models import Evaluation
+from tests.browser.conftest import log_in
 
 
 @pytest.mark.django_db(transaction=True)
 def test_pages_raise_no_content_security_policy_violations(live_server, page, demo):
     violations = []
     page.on("console", lambda message: violations.append(message.text) if "Security Policy" in message.text else None)
-    admin = next(user for user in DEMO_USERS if user.username == "admin")
-    page.goto(f"{live_server.url}/akun/login/")
-    page.fill("#id_username", admin.username)
-    page.fill("#id_password", admin.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "admin")
     pages = [
         reverse("clusters:home"),
         reverse("admin:index"),
