@@ -138,6 +138,8 @@ STATICFILES_DIRS += [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     # The "basic" partial bundle (scatter, bar, pie) of the plotly.js that plotly.py 7.1 targets.
     ("vendor/plotly", NODE_MODULES / "plotly.js-basic-dist-min"),
+    # The full bundle, only for pages that need a trace the basic one lacks (the PATBM treemap).
+    ("vendor/plotly-full", NODE_MODULES / "plotly.js-dist-min"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
