@@ -24,11 +24,11 @@ def _layout(**extra) -> dict:
     separators = ",." if (get_language() or "id").startswith("id") else ".,"
     layout = {
         "separators": separators,
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "font": {"family": "system-ui, sans-serif"},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
-        "legend": {"orientation": "h", "y": -0.15},
+        "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "traceorder": "normal"},
     }
     layout.update(extra)
     return layout
