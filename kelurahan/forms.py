@@ -20,12 +20,19 @@ class DateInput(forms.DateInput):
 class KelurahanFilterForm(forms.Form):
     """The search and filters of the kelurahan list (GET)."""
 
-    q = forms.CharField(label=_("Search"), required=False, help_text=_("Name (either spelling) or code."))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name (either spelling) or code")}),
+    )
     kecamatan = forms.ModelChoiceField(
         label=_("Kecamatan"), queryset=Kecamatan.objects.order_by("code"), required=False, empty_label=_("All")
     )
     step = forms.TypedChoiceField(
-        label=_("PATBM step"), choices=[("", _("All"))] + Patbm.Step.choices, coerce=int, required=False,
+        label=_("PATBM step"),
+        choices=[("", _("All"))] + Patbm.Step.choices,
+        coerce=int,
+        required=False,
         empty_value=None,
     )
     status = forms.ChoiceField(
@@ -127,4 +134,3 @@ class PatbmForm(forms.ModelForm):
                     "sk_date", ValidationError(_("A formed PATBM needs the date of its SK."), code="sk_date_required")
                 )
         return cleaned
-

@@ -27,9 +27,7 @@ def kelurahan_search(
         rows = rows.filter(is_active=False)
     query = query.strip()
     if query:
-        rows = rows.filter(
-            Q(name__icontains=query) | Q(alternative_name__icontains=query) | Q(code__icontains=query)
-        )
+        rows = rows.filter(Q(name__icontains=query) | Q(alternative_name__icontains=query) | Q(code__icontains=query))
     if kecamatan is not None:
         rows = rows.filter(kecamatan=kecamatan)
     if step is not None:
@@ -47,8 +45,10 @@ def kecamatan_with_counts() -> QuerySet[Kecamatan]:
 
 def patbm_history(kelurahan: Kelurahan) -> QuerySet:
     """The PATBM records of one kelurahan as entered, newest first, with who entered them."""
-    return Patbm.history.filter(kelurahan_id=kelurahan.pk).select_related("history_user").order_by(
-        "-history_date", "-history_id"
+    return (
+        Patbm.history.filter(kelurahan_id=kelurahan.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
     )
 
 

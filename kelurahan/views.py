@@ -202,8 +202,10 @@ def patbm_update(request, pk):
     kelurahan = get_object_or_404(Kelurahan.objects.select_related("kecamatan"), pk=pk)
     detail_url = reverse("kelurahan:kelurahan-detail", args=[kelurahan.pk])
     if not kelurahan.is_active:
-        messages.error(request, _("%(kelurahan)s is inactive; reactivate it before recording PATBM progress.")
-                       % {"kelurahan": kelurahan})
+        messages.error(
+            request,
+            _("%(kelurahan)s is inactive; reactivate it before recording PATBM progress.") % {"kelurahan": kelurahan},
+        )
         return redirect(detail_url)
     patbm = Patbm.objects.filter(kelurahan=kelurahan).first() or Patbm(kelurahan=kelurahan)
     form = PatbmForm(request.POST or None, instance=patbm)

@@ -41,6 +41,8 @@ def test_staff_take_batu_tulis_from_belum_ada_to_aktif_and_coverage_follows(
     assert errors == []
 
     page.click("nav >> text=Kelurahan")
+    assert page.locator("tbody tr th[scope=rowgroup]").first.inner_text().startswith("Kecamatan Bogor Selatan")
+    page.screenshot(path=artifacts / "kelurahan-list-laptop.png", full_page=True)
     page.fill("#id_q", "batu tulis")
     page.click("form[role=search] button[type=submit]")
     page.click("table >> text=Batu Tulis")
@@ -78,5 +80,7 @@ def test_staff_take_batu_tulis_from_belum_ada_to_aktif_and_coverage_follows(
     page.screenshot(path=artifacts / "coverage-phone-top.png")
     page.locator("#chart-treemap").scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "coverage-phone-treemap.png")
+    page.goto(f"{live_server.url}{reverse('kelurahan:kelurahan-list')}")
+    page.screenshot(path=artifacts / "kelurahan-list-phone.png")
     assert errors == []
     assert Kelurahan.objects.get(code="32.71.01.1001").patbm.step == Patbm.Step.AKTIF

@@ -18,8 +18,11 @@ def ten_times_the_kelurahan(demo):
         bulk_create_with_history(
             [
                 Patbm(
-                    kelurahan=row, step=step, step_date=dt.date(2018, 1 + i % 12, 1),
-                    sk_number="400/uji" if step >= 5 else "", sk_date=dt.date(2018, 1, 1) if step >= 5 else None,
+                    kelurahan=row,
+                    step=step,
+                    step_date=dt.date(2018, 1 + i % 12, 1),
+                    sk_number="400/uji" if step >= 5 else "",
+                    sk_date=dt.date(2018, 1, 1) if step >= 5 else None,
                 )
                 for i, row in enumerate(kelurahan[::3])
                 for step in [1 + i % 6]

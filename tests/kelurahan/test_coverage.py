@@ -40,13 +40,17 @@ def _events(*rows):
 
 def test_coverage_over_time_counts_each_kelurahan_from_the_date_it_was_formed():
     events = _events(
-        ("A", "2018-02-12", 2), ("A", "2018-07-23", 5), ("A", "2018-10-01", 6),
-        ("B", "2018-04-02", 3), ("B", "2018-12-10", 5),
+        ("A", "2018-02-12", 2),
+        ("A", "2018-07-23", 5),
+        ("A", "2018-10-01", 6),
+        ("B", "2018-04-02", 3),
+        ("B", "2018-12-10", 5),
         ("C", "2019-01-07", 2),
     )
     points = coverage.coverage_over_time(events, active=["A", "B", "C"])
     assert [(p.date.isoformat(), p.covered, p.total) for p in points] == [
-        ("2018-07-23", 1, 3), ("2018-12-10", 2, 3),
+        ("2018-07-23", 1, 3),
+        ("2018-12-10", 2, 3),
     ]
     assert points[-1].percent == D("66.7")
 
@@ -55,7 +59,10 @@ def test_going_back_a_step_leaves_coverage_from_that_date():
     events = _events(("A", "2018-07-23", 5), ("B", "2018-08-01", 6), ("A", "2019-03-01", 4), ("A", "2019-09-01", 5))
     points = coverage.coverage_over_time(events, active=["A", "B"])
     assert [(p.date.isoformat(), p.covered) for p in points] == [
-        ("2018-07-23", 1), ("2018-08-01", 2), ("2019-03-01", 1), ("2019-09-01", 2),
+        ("2018-07-23", 1),
+        ("2018-08-01", 2),
+        ("2019-03-01", 1),
+        ("2019-09-01", 2),
     ]
 
 

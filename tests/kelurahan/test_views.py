@@ -163,16 +163,22 @@ def _write_requests():
     batu_tulis = _kelurahan(BATU_TULIS)
     kecamatan = batu_tulis.kecamatan
     return [
-        (reverse("kelurahan:kelurahan-create"),
-         {"code": "32.71.01.1099", "name": "Baru", "alternative_name": "", "kecamatan": kecamatan.pk}),
-        (reverse("kelurahan:kelurahan-update", args=[batu_tulis.pk]),
-         {"code": batu_tulis.code, "name": "Batu Tulis Baru", "alternative_name": "", "kecamatan": kecamatan.pk}),
+        (
+            reverse("kelurahan:kelurahan-create"),
+            {"code": "32.71.01.1099", "name": "Baru", "alternative_name": "", "kecamatan": kecamatan.pk},
+        ),
+        (
+            reverse("kelurahan:kelurahan-update", args=[batu_tulis.pk]),
+            {"code": batu_tulis.code, "name": "Batu Tulis Baru", "alternative_name": "", "kecamatan": kecamatan.pk},
+        ),
         (reverse("kelurahan:kelurahan-toggle-active", args=[batu_tulis.pk]), {}),
         (reverse("kelurahan:kecamatan-create"), {"code": "32.71.07", "name": "Baru"}),
         (reverse("kelurahan:kecamatan-update", args=[kecamatan.pk]), {"code": kecamatan.code, "name": "Ganti"}),
         (reverse("kelurahan:kecamatan-toggle-active", args=[kecamatan.pk]), {}),
-        (reverse("kelurahan:patbm-update", args=[batu_tulis.pk]),
-         {"step": 2, "step_date": "2019-03-01", "sk_number": "", "sk_date": "", "activist_count": 0, "note": ""}),
+        (
+            reverse("kelurahan:patbm-update", args=[batu_tulis.pk]),
+            {"step": 2, "step_date": "2019-03-01", "sk_number": "", "sk_date": "", "activist_count": 0, "note": ""},
+        ),
     ]
 
 
@@ -279,8 +285,8 @@ def test_staff_take_a_kelurahan_from_belum_ada_to_aktif_and_the_history_keeps_wh
     for step, day in steps:
         sk = ("400/Kep.5-DPMPPA/2019", "2019-06-03") if step >= 5 else ("", "")
         response = client.post(
-            url, {"step": step, "step_date": day, "sk_number": sk[0], "sk_date": sk[1], "activist_count": 10,
-                  "note": ""},
+            url,
+            {"step": step, "step_date": day, "sk_number": sk[0], "sk_date": sk[1], "activist_count": 10, "note": ""},
         )
         assert response.status_code == 302, response.context["form"].errors if response.context else ""
     patbm = Patbm.objects.get(kelurahan=kelurahan)
@@ -298,8 +304,14 @@ def test_staff_going_back_a_step_is_recorded_and_leaves_coverage_from_that_date(
     kelurahan = _kelurahan(MULYAHARJA)
     response = client.post(
         reverse("kelurahan:patbm-update", args=[kelurahan.pk]),
-        {"step": 4, "step_date": "2019-03-01", "sk_number": "", "sk_date": "", "activist_count": 3,
-         "note": "SK dicabut"},
+        {
+            "step": 4,
+            "step_date": "2019-03-01",
+            "sk_number": "",
+            "sk_date": "",
+            "activist_count": 3,
+            "note": "SK dicabut",
+        },
     )
     assert response.status_code == 302
     assert Patbm.history.filter(kelurahan_id=kelurahan.pk).latest().step == 4
