@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -45,3 +46,75 @@ def coverage_by_group(rows: Iterable[tuple[str, int]]) -> dict[str, Coverage]:
     for group, step in rows:
         groups.setdefault(group, []).append(step)
     return {group: coverage(steps) for group, steps in groups.items()}
+
+
+def step_counts(steps: Iterable[int]) -> dict[int, int]:
+    """How many kelurahan stand at each step, for every step 1-6 (zeros included), in step order."""
+    counts = dict.fromkeys(range(1, 7), 0)
+    for step in steps:
+        counts[step] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class StepEvent:
+    """One recorded PATBM step: `kelurahan` (any hashable key) was at `step` from `date` on."""
+
+    kelurahan: Hashable
+    date: dt.date
+    step: int
+
+
+@dataclass(frozen=True)
+class CoveragePoint:
+    date: dt.date
+    covered: int
+    total: int
+
+    @property
+    def percent(self) -> Decimal:
+        return Coverage(self.covered, self.total).percent
+
+
+def step_timelines(events: Iterable[StepEvent]) -> dict[Hashable, list[tuple[dt.date, int]]]:
+    """Each kelurahan's steps as (date, step) pairs in date order, from events in the order they were entered.
+
+    A later entry replaces whatever earlier entries said from its date on: going back a step is a new,
+    later-dated entry; correcting a mistake with an earlier date overrides the mistaken entry. So the
+    last step of each timeline is always the last step entered.
+    """
+    timelines: dict[Hashable, list[tuple[dt.date, int]]] = {}
+    for event in events:
+        timeline = [(day, step) for day, step in timelines.get(event.kelurahan, []) if day < event.date]
+        timeline.append((event.date, event.step))
+        timelines[event.kelurahan] = timeline
+    return timelines
+
+
+def coverage_over_time(events: Iterable[StepEvent], active: Iterable[Hashable]) -> list[CoveragePoint]:
+    """Covered kelurahan by date: one point per date on which the count changes, oldest first.
+
+    `events` are in the order they were entered (see `step_timelines`); only the `active` kelurahan
+    count, both as covered and in the total (a deactivated kelurahan leaves the denominator and
+    takes its coverage with it). A kelurahan that goes back below terbentuk stops counting from
+    that date.
+    """
+    active = set(active)
+    changes: dict[dt.date, int] = {}
+    for kelurahan, timeline in step_timelines(events).items():
+        if kelurahan not in active:
+            continue
+        was_covered = False
+        for day, step in timeline:
+            now_covered = is_covered(step)
+            if now_covered != was_covered:
+                changes[day] = changes.get(day, 0) + (1 if now_covered else -1)
+                was_covered = now_covered
+    points: list[CoveragePoint] = []
+    covered = 0
+    for day in sorted(changes):
+        if changes[day] == 0:
+            continue
+        covered += changes[day]
+        points.append(CoveragePoint(day, covered, len(active)))
+    return points

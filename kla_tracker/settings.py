@@ -156,6 +156,8 @@ STATICFILES_DIRS += [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     # The "basic" partial bundle (scatter, bar, pie) of the plotly.js that plotly.py 7.1 targets.
     ("vendor/plotly", NODE_MODULES / "plotly.js-basic-dist-min"),
+    # The full bundle, only for pages that need a trace the basic one lacks (the PATBM treemap).
+    ("vendor/plotly-full", NODE_MODULES / "plotly.js-dist-min"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -184,11 +186,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Only the app's own scripts and styles. plotly.js adds one empty <style> element and fills it
 # through the CSSOM (which CSP does not restrict): the hash below is that of the empty string.
 PLOTLY_EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+# The full plotly.js 4.1.1 bundle (coverage page only) injects MapLibre's fixed stylesheet when it
+# loads; this is its hash. A plotly upgrade changes it: the CSP browser test then fails.
+PLOTLY_FULL_MAPLIBRE_STYLE_HASH = "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, PLOTLY_EMPTY_STYLE_HASH],
+        "style-src": [SELF, PLOTLY_EMPTY_STYLE_HASH, PLOTLY_FULL_MAPLIBRE_STYLE_HASH],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -13,5 +13,6 @@ urlpatterns = [
     path("akun/", include("django.contrib.auth.urls")),
     # The language can be switched before logging in.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("kelurahan/", include("kelurahan.urls")),
     path("", include("clusters.urls")),
 ]

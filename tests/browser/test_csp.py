@@ -4,21 +4,33 @@ import pytest
 from django.urls import reverse
 
 from clusters.models import Evaluation
+from kelurahan.models import Kelurahan
 from tests.browser.conftest import log_in
 
 
 @pytest.mark.django_db(transaction=True)
 def test_pages_raise_no_content_security_policy_violations(live_server, page, demo):
     violations = []
-    page.on("console", lambda message: violations.append(message.text) if "Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: violations.append(f"{page.url}: {message.text[:300]}")
+        if "Security Policy" in message.text
+        else None,
+    )
     log_in(page, live_server, "admin")
     pages = [
         reverse("clusters:home"),
         reverse("admin:index"),
         reverse("admin:kelurahan_kelurahan_changelist"),
         reverse("admin:clusters_evaluation_change", args=[Evaluation.objects.get(year=2018).pk]),
+        reverse("kelurahan:kelurahan-list"),
+        reverse("kelurahan:kelurahan-detail", args=[Kelurahan.objects.get(code="32.71.01.1007").pk]),
+        reverse("kelurahan:patbm-update", args=[Kelurahan.objects.get(code="32.71.01.1007").pk]),
+        reverse("kelurahan:coverage"),
     ]
     for path in pages:
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
+        for chart in page.locator("[data-figure]").all():
+            chart.locator(".main-svg").first.wait_for()  # every chart drew under the policy
     assert violations == []

@@ -1,0 +1,240 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
+from django.views.generic.detail import SingleObjectMixin
+
+from kelurahan import charts, selectors
+from kelurahan.forms import KecamatanForm, KelurahanFilterForm, KelurahanForm, PatbmForm
+from kelurahan.models import Kecamatan, Kelurahan, Patbm
+
+
+class KelurahanListView(PermissionRequiredMixin, ListView):
+    """Kelurahan grouped by kecamatan, searchable by either spelling and code, filterable, paginated."""
+
+    permission_required = "kelurahan.view_kelurahan"
+    template_name = "kelurahan/kelurahan_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filter_form = KelurahanFilterForm(self.request.GET or None)
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return selectors.kelurahan_search(
+            query=filters.get("q") or "",
+            kecamatan=filters.get("kecamatan"),
+            step=filters.get("step"),
+            status=filters.get("status") or selectors.STATUS_ACTIVE,
+        )
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(filter_form=self.filter_form, query_string=query.urlencode(), **kwargs)
+
+
+class KelurahanDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "kelurahan.view_kelurahan"
+    queryset = Kelurahan.objects.with_patbm_step()
+    template_name = "kelurahan/kelurahan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        kelurahan = self.object
+        return super().get_context_data(
+            patbm=Patbm.objects.filter(kelurahan=kelurahan).first(),
+            patbm_history=selectors.patbm_history(kelurahan),
+            step_label=Patbm.Step(kelurahan.patbm_step).label,
+            **kwargs,
+        )
+
+
+class RecordFormMixin:
+    """Create/update pages of kecamatan and kelurahan: one template, a success message, back to a page."""
+
+    template_name = "kelurahan/record_form.html"
+    cancel_url = reverse_lazy("kelurahan:kelurahan-list")
+    title = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, cancel_url=self.get_cancel_url(), **kwargs)
+
+    def get_cancel_url(self):
+        return self.cancel_url
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("%(record)s has been saved.") % {"record": self.object})
+        return response
+
+
+class KelurahanCreateView(PermissionRequiredMixin, RecordFormMixin, CreateView):
+    permission_required = "kelurahan.add_kelurahan"
+    model = Kelurahan
+    form_class = KelurahanForm
+
+    @property
+    def title(self):
+        return _("Add a kelurahan")
+
+    def get_success_url(self):
+        return reverse("kelurahan:kelurahan-detail", args=[self.object.pk])
+
+
+class KelurahanUpdateView(PermissionRequiredMixin, RecordFormMixin, UpdateView):
+    permission_required = "kelurahan.change_kelurahan"
+    model = Kelurahan
+    form_class = KelurahanForm
+
+    @property
+    def title(self):
+        return _("Edit kelurahan %(name)s") % {"name": self.object}
+
+    def get_cancel_url(self):
+        return self.get_success_url()
+
+    def get_success_url(self):
+        return reverse("kelurahan:kelurahan-detail", args=[self.object.pk])
+
+
+class KecamatanListView(PermissionRequiredMixin, ListView):
+    permission_required = "kelurahan.view_kecamatan"
+    template_name = "kelurahan/kecamatan_list.html"
+
+    def get_queryset(self):
+        return selectors.kecamatan_with_counts()
+
+
+class KecamatanCreateView(PermissionRequiredMixin, RecordFormMixin, CreateView):
+    permission_required = "kelurahan.add_kecamatan"
+    model = Kecamatan
+    form_class = KecamatanForm
+    cancel_url = success_url = reverse_lazy("kelurahan:kecamatan-list")
+
+    @property
+    def title(self):
+        return _("Add a kecamatan")
+
+
+class KecamatanUpdateView(PermissionRequiredMixin, RecordFormMixin, UpdateView):
+    permission_required = "kelurahan.change_kecamatan"
+    model = Kecamatan
+    form_class = KecamatanForm
+    cancel_url = success_url = reverse_lazy("kelurahan:kecamatan-list")
+
+    @property
+    def title(self):
+        return _("Edit kecamatan %(name)s") % {"name": self.object}
+
+
+class ActiveToggleView(PermissionRequiredMixin, SingleObjectMixin, TemplateView):
+    """Asks first, then deactivates (or reactivates) a record; nothing with history is deleted."""
+
+    template_name = "kelurahan/confirm_active.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def blocked_reason(self, obj) -> str:
+        return ""
+
+    def done_url(self, obj) -> str:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(
+            self.get_context_data(
+                object=self.object, blocked=self.blocked_reason(self.object), cancel_url=self.done_url(self.object)
+            )
+        )
+
+    def post(self, request, *args, **kwargs):
+        obj = self.object = self.get_object()
+        blocked = self.blocked_reason(obj)
+        if blocked:
+            messages.error(request, blocked)
+            return redirect(self.done_url(obj))
+        obj.is_active = not obj.is_active
+        obj.save(update_fields=["is_active"])
+        if obj.is_active:
+            messages.success(request, _("%(record)s is active again.") % {"record": obj})
+        else:
+            messages.success(request, _("%(record)s has been deactivated; its history is kept.") % {"record": obj})
+        return redirect(self.done_url(obj))
+
+
+class KelurahanActiveToggleView(ActiveToggleView):
+    permission_required = "kelurahan.change_kelurahan"
+    model = Kelurahan
+    queryset = Kelurahan.objects.select_related("kecamatan")
+
+    def blocked_reason(self, obj):
+        if not obj.is_active and not obj.kecamatan.is_active:
+            return _("Kecamatan %(kecamatan)s is inactive: reactivate it first.") % {"kecamatan": obj.kecamatan}
+        return ""
+
+    def done_url(self, obj):
+        return reverse("kelurahan:kelurahan-detail", args=[obj.pk])
+
+
+class KecamatanActiveToggleView(ActiveToggleView):
+    permission_required = "kelurahan.change_kecamatan"
+    model = Kecamatan
+
+    def blocked_reason(self, obj):
+        if obj.is_active and obj.kelurahan.filter(is_active=True).exists():
+            return _("Kecamatan %(kecamatan)s still has active kelurahan: deactivate or move them first.") % {
+                "kecamatan": obj
+            }
+        return ""
+
+    def done_url(self, obj):
+        return reverse("kelurahan:kecamatan-list")
+
+
+@permission_required("kelurahan.change_patbm", raise_exception=True)
+def patbm_update(request, pk):
+    """Records the PATBM step of one kelurahan (every save is kept in the history, with who and when)."""
+    kelurahan = get_object_or_404(Kelurahan.objects.select_related("kecamatan"), pk=pk)
+    detail_url = reverse("kelurahan:kelurahan-detail", args=[kelurahan.pk])
+    if not kelurahan.is_active:
+        messages.error(
+            request,
+            _("%(kelurahan)s is inactive; reactivate it before recording PATBM progress.") % {"kelurahan": kelurahan},
+        )
+        return redirect(detail_url)
+    patbm = Patbm.objects.filter(kelurahan=kelurahan).first() or Patbm(kelurahan=kelurahan)
+    form = PatbmForm(request.POST or None, instance=patbm)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("PATBM progress of %(kelurahan)s has been saved.") % {"kelurahan": kelurahan})
+        return redirect(detail_url)
+    return render(
+        request,
+        "kelurahan/record_form.html",
+        {
+            "form": form,
+            "title": _("PATBM progress of %(kelurahan)s") % {"kelurahan": kelurahan},
+            "cancel_url": detail_url,
+        },
+    )
+
+
+@permission_required("kelurahan.view_patbm", raise_exception=True)
+def coverage(request):
+    """PATBM coverage of the active kelurahan: headline, per kecamatan, over time, pipeline, treemap."""
+    report = selectors.coverage_report()
+    figures = {
+        "kecamatan": charts.kecamatan_figure(report.by_kecamatan),
+        "timeline": charts.timeline_figure(report.timeline, report.headline.total, timezone.localdate()),
+        "pipeline": charts.pipeline_figure(report.pipeline),
+        "treemap": charts.treemap_figure(report.rows),
+    }
+    step_legend = [(step, Patbm.Step(step).label) for step in charts.STEP_COLORS]
+    return render(
+        request, "kelurahan/coverage.html", {"report": report, "figures": figures, "step_legend": step_legend}
+    )
