@@ -41,3 +41,29 @@ def test_dashboard_draws_every_chart_with_the_local_plotly(live_server, page, de
     page.screenshot(path=artifacts / f"dashboard-{name}.png", full_page=True)
     for chart in CHARTS:
         page.locator(f"#{chart}").screenshot(path=artifacts / f"dashboard-{name}-{chart}.png")
+
+
+# The policy main's CSP middleware sends (scripts and styles from the app only; plotly's empty
+# <style> element allowed by its hash): the dashboard must draw under it with no violation.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='; "
+       "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dashboard_draws_under_a_strict_content_security_policy(live_server, page, demo):
+    violations = []
+    page.on("console", lambda message: violations.append(message.text) if "Security Policy" in message.text else None)
+
+    def with_policy(route):
+        if route.request.resource_type != "document":
+            return route.continue_()
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+
+    _log_in(page, live_server, "staf")
+    page.route("**/*", with_policy)
+    page.goto(f"{live_server.url}/")
+    for chart in CHARTS:
+        page.wait_for_selector(f"#{chart} .plot-container svg.main-svg", state="attached")
+    page.wait_for_load_state("networkidle")
+    assert violations == []
