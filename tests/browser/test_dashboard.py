@@ -39,6 +39,7 @@ def test_dashboard_draws_every_chart_with_the_local_plotly(live_server, page, de
     assert plotly == [f"{live_server.url}/static/vendor/plotly/plotly-basic.min.js"]  # once, from the app
     assert all(url.startswith(live_server.url) for url in scripts)
     page.screenshot(path=artifacts / f"dashboard-{name}.png", full_page=True)
+    page.screenshot(path=artifacts / f"dashboard-{name}-first-screen.png")
     for chart in CHARTS:
         page.locator(f"#{chart}").screenshot(path=artifacts / f"dashboard-{name}-{chart}.png")
 
