@@ -62,6 +62,11 @@ class ClusterTotal:
     def headroom(self) -> Decimal:
         return self.maximum - self.final
 
+    @property
+    def unclaimed(self) -> Decimal:
+        """Points the self-assessment did not claim: maximum minus self-assessment."""
+        return self.maximum - self.self_assessment
+
 
 @dataclass(frozen=True)
 class Band:
@@ -206,3 +211,43 @@ def summarize(scores: Sequence[IndicatorScore], bands: Sequence[Band], goal: Ban
         gap_to_next=gap_to(final, upcoming) if upcoming else None,
         gap_to_goal=gap_to(final, goal) if goal else None,
     )
+
+
+def headroom_ranking(scores: Iterable[IndicatorScore], limit: int = 10) -> list[IndicatorScore]:
+    """The `limit` indicators with the most headroom (maximum minus final), largest first;
+    ties go to the lower indicator number. Indicators without headroom are left out."""
+    gaining = [score for score in scores if score.headroom > ZERO]
+    return sorted(gaining, key=lambda score: (-score.headroom, score.number))[:limit]
+
+
+@dataclass(frozen=True)
+class DeductionChange:
+    """One indicator's field deductions in two evaluations (0 where it lost nothing)."""
+
+    number: int
+    cluster_code: str
+    current: Decimal
+    previous: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        return self.current - self.previous
+
+
+def deductions_compared(
+    current: Iterable[IndicatorScore], previous: Iterable[IndicatorScore]
+) -> list[DeductionChange]:
+    """Indicators that lost points in either evaluation, by number, matched on the number."""
+    now = {s.number: s for s in current}
+    before = {s.number: s for s in previous}
+    numbers = sorted(n for n in now.keys() | before.keys()
+                     if (n in now and now[n].deductions > ZERO) or (n in before and before[n].deductions > ZERO))
+    return [
+        DeductionChange(
+            number=n,
+            cluster_code=(now.get(n) or before[n]).cluster_code,
+            current=now[n].deductions if n in now else ZERO,
+            previous=before[n].deductions if n in before else ZERO,
+        )
+        for n in numbers
+    ]

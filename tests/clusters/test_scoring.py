@@ -128,3 +128,39 @@ def test_summary_without_a_goal_has_no_goal_gap():
     assert summary.gap_to_goal is None
     assert summary.predicate is None
     assert not summary.maxima_add_up
+
+
+def _indicator(number, cluster, maximum, self_score=None, deductions="0"):
+    return IndicatorScore(number, cluster, D(maximum), D(self_score) if self_score else None, D(deductions))
+
+
+def test_headroom_ranking_lists_the_largest_headroom_first_and_breaks_ties_by_number():
+    scores = [
+        _indicator(1, "KLB", "30", "30"),  # full marks: no headroom, left out
+        _indicator(2, "KLB", "40", "30", "5"),  # 15
+        _indicator(3, "KLB", "30", "20"),  # 10
+        _indicator(4, "K1", "60"),  # not scored: 60
+        _indicator(5, "K1", "40", "25"),  # 15
+    ]
+    ranking = scoring.headroom_ranking(scores, limit=3)
+    assert [(s.number, s.headroom) for s in ranking] == [(4, D("60")), (2, D("15")), (5, D("15"))]
+    assert [s.number for s in scoring.headroom_ranking(scores)] == [4, 2, 5, 3]
+
+
+def test_cluster_unclaimed_points_are_the_maximum_minus_the_self_assessment():
+    (total,) = scoring.cluster_totals([_indicator(1, "KLB", "30", "20", "4"), _indicator(2, "KLB", "40", "35")])
+    assert (total.final, total.deductions, total.unclaimed, total.headroom) == (D("51"), D("4"), D("15"), D("19"))
+    assert total.final + total.deductions + total.unclaimed == total.maximum
+
+
+def test_deductions_compared_lists_indicators_deducted_in_either_year_by_number():
+    current = [_indicator(3, "KLB", "30", "25", "14.5"), _indicator(21, "K5", "55", "40", "26"),
+               _indicator(4, "K1", "60", "50")]
+    previous = [_indicator(3, "KLB", "30", "20", "8"), _indicator(11, "K2", "40", "30", "6"),
+                _indicator(21, "K5", "55", "30", "12")]
+    changes = scoring.deductions_compared(current, previous)
+    assert [(c.number, c.cluster_code, c.previous, c.current) for c in changes] == [
+        (3, "KLB", D("8"), D("14.5")), (11, "K2", D("6"), D("0.00")), (21, "K5", D("12"), D("26")),
+    ]
+    assert changes[2].change == D("14")
+    assert scoring.deductions_compared(current, [])[0].previous == D("0.00")

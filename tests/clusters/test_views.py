@@ -46,3 +46,9 @@ def test_home_refuses_a_user_without_a_role(client, db):
     user = get_user_model().objects.create_user("no-role", password="x")
     client.force_login(user)
     assert client.get(reverse("clusters:home")).status_code == 403
+
+
+def test_dashboard_links_the_patbm_card_to_the_coverage_page(client, demo, task_force_user):
+    client.force_login(task_force_user)
+    html = client.get(reverse("clusters:home")).content.decode()
+    assert f'href="{reverse("kelurahan:coverage")}"' in html
