@@ -161,6 +161,9 @@ class SelfAssessment(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     evidence = models.TextField(_("evidence note"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Raised by every save; a form saved from an older version is a conflict.")
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SelfAssessmentQuerySet.as_manager()
@@ -216,6 +219,9 @@ class FieldDeduction(models.Model):
     reason = models.TextField(_("juror's reason"))
     stage = models.CharField(
         _("stage"), max_length=20, choices=STAGE_CHOICES, default=Evaluation.Stage.FIELD_VERIFICATION
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Raised by every save; a form saved from an older version is a conflict.")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
