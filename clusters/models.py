@@ -120,6 +120,20 @@ class Evaluation(models.Model):
     def __str__(self):
         return str(self.year)
 
+    @property
+    def is_self_assessment_open(self) -> bool:
+        """Self-assessment scores are entered during the self-assessment stage only."""
+        return self.stage == self.Stage.SELF_ASSESSMENT
+
+    @property
+    def is_deduction_open(self) -> bool:
+        """Field deductions are recorded during the two verification stages only."""
+        return self.stage in (self.Stage.ADMIN_VERIFICATION, self.Stage.FIELD_VERIFICATION)
+
+    @property
+    def is_final(self) -> bool:
+        return self.stage == self.Stage.FINAL
+
 
 class SelfAssessmentQuerySet(models.QuerySet):
     def with_deductions(self):
@@ -162,7 +176,10 @@ class SelfAssessment(models.Model):
     )
     evidence = models.TextField(_("evidence note"), blank=True)
     version = models.PositiveIntegerField(
-        _("version"), default=1, editable=False, help_text=_("Raised by every save; a form saved from an older version is a conflict.")
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every save; a form saved from an older version is a conflict."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -221,7 +238,10 @@ class FieldDeduction(models.Model):
         _("stage"), max_length=20, choices=STAGE_CHOICES, default=Evaluation.Stage.FIELD_VERIFICATION
     )
     version = models.PositiveIntegerField(
-        _("version"), default=1, editable=False, help_text=_("Raised by every save; a form saved from an older version is a conflict.")
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every save; a form saved from an older version is a conflict."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
