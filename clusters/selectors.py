@@ -73,6 +73,12 @@ class EvaluationDetail:
     summary: scoring.Summary
     sections: list[ClusterSection]
     goal: scoring.Band | None
+    bands: list[scoring.Band]
+
+    @property
+    def bands_for_script(self) -> list[dict]:
+        """The predicate bands for the page's script (json_script), ascending."""
+        return [{"name": b.name, "lower": str(b.lower), "inclusive": b.lower_inclusive} for b in self.bands]
 
 
 def evaluation_detail(evaluation: Evaluation) -> EvaluationDetail:
@@ -93,7 +99,7 @@ def evaluation_detail(evaluation: Evaluation) -> EvaluationDetail:
         )
         for cluster in clusters
     ]
-    return EvaluationDetail(evaluation, scoring.summarize(scores, bands, goal), sections, goal)
+    return EvaluationDetail(evaluation, scoring.summarize(scores, bands, goal), sections, goal, bands)
 
 
 def cluster_self_assessments(evaluation: Evaluation, cluster: Cluster) -> QuerySet[SelfAssessment]:

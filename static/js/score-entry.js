@@ -25,6 +25,17 @@
   const savedSelf = cents(summary.dataset.self);
   const savedFinal = cents(summary.dataset.final);
   const goal = summary.dataset.goalEntry ? cents(summary.dataset.goalEntry) : null;
+  const bandsElement = document.getElementById("predicate-bands");
+  const bands = bandsElement ? JSON.parse(bandsElement.textContent) : [];
+  // Same rule as clusters/scoring.py: the highest band whose lower bound the score passes.
+  const predicate = (hundredths) => {
+    let name = "—";
+    for (const band of bands) {
+      const lower = cents(band.lower);
+      if (band.inclusive ? hundredths >= lower : hundredths > lower) name = band.name;
+    }
+    return name;
+  };
 
   form.addEventListener("input", (event) => {
     if (!event.target.matches("input[data-score-input]")) return;
@@ -34,5 +45,7 @@
     show("[data-summary=self]", summary, savedSelf + change);
     show("[data-summary=final]", summary, savedFinal + change);
     if (goal !== null) show("[data-summary=gap]", summary, Math.max(goal - (savedFinal + change), 0));
+    const predicateElement = summary.querySelector("[data-summary=predicate]");
+    if (predicateElement && bands.length) predicateElement.textContent = predicate(savedFinal + change);
   });
 })();
