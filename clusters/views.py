@@ -72,15 +72,15 @@ def _with_conflicts(formset_data, queryset, stale_pks):
     data = formset_data.copy()
     current = {row.pk: row for row in queryset}
     latest = selectors.last_changes(SelfAssessment, stale_pks)
-    formset = SelfAssessmentFormSet(data, queryset=queryset)
-    for form in formset.forms:
-        pk = int(data.get(f"{form.prefix}-id") or 0)
+    for index in range(int(data.get("form-TOTAL_FORMS") or 0)):
+        prefix = f"form-{index}"
+        pk = int(data.get(f"{prefix}-id") or 0)
         if pk in stale_pks and pk in current:
             row = current[pk]
-            data[f"{form.prefix}-version"] = row.version
-            data[f"{form.prefix}-seen_score"] = "" if row.score is None else str(row.score)
-            data[f"{form.prefix}-seen_evidence"] = row.evidence
-            data[f"{form.prefix}-take_theirs"] = ""
+            data[f"{prefix}-version"] = row.version
+            data[f"{prefix}-seen_score"] = "" if row.score is None else str(row.score)
+            data[f"{prefix}-seen_evidence"] = row.evidence
+            data[f"{prefix}-take_theirs"] = ""
     formset = SelfAssessmentFormSet(data, queryset=queryset)
     formset.is_valid()
     for form in formset.forms:
