@@ -37,8 +37,7 @@
     return name;
   };
 
-  form.addEventListener("input", (event) => {
-    if (!event.target.matches("input[data-score-input]")) return;
+  const update = () => {
     const typed = inputs.reduce((sum, input) => sum + cents(input.value), 0);
     const change = typed - savedCluster;
     show("[data-cluster-subtotal]", form, typed);
@@ -47,5 +46,10 @@
     if (goal !== null) show("[data-summary=gap]", summary, Math.max(goal - (savedFinal + change), 0));
     const predicateElement = summary.querySelector("[data-summary=predicate]");
     if (predicateElement && bands.length) predicateElement.textContent = predicate(savedFinal + change);
+  };
+  form.addEventListener("input", (event) => {
+    if (event.target.matches("input[data-score-input]")) update();
   });
+  // A form sent back with errors or a conflict holds the user's input, not the saved scores.
+  update();
 })();
