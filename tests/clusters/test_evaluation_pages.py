@@ -137,3 +137,29 @@ def test_staff_cannot_change_the_stage(client, demo, staff_user):
     url = reverse("clusters:evaluation-stage", args=[2018])
     assert client.post(url, {"stage": Evaluation.Stage.SELF_ASSESSMENT, "reason": "x"}).status_code == 403
     assert Evaluation.objects.get(year=2018).stage == Evaluation.Stage.FINAL
+
+
+def test_history_query_count_does_not_grow_with_the_changes(client, verifying_2019, staff_user,
+                                                           django_assert_max_num_queries):
+    client.force_login(staff_user)
+    url = reverse("clusters:indicator-history", args=[2019, 3])
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    baseline = len(few.captured_queries)  # read now: every request resets the query log
+    for points in ("1", "2", "3", "4"):
+        client.post(_deductions_url(), {"points": points, "reason": f"Alasan {points}"})
+    with django_assert_max_num_queries(baseline):
+        assert "Alasan 4" in client.get(url).content.decode()
+
+
+def test_score_form_query_count_does_not_grow_with_deductions(client, demo, staff_user,
+                                                             django_assert_max_num_queries):
+    Evaluation.objects.filter(year=2018).update(stage=Evaluation.Stage.SELF_ASSESSMENT)
+    client.force_login(staff_user)
+    url = reverse("clusters:self-assessment-edit", args=[2018, "K1"])
+    with django_assert_max_num_queries(14) as few:
+        client.get(url)
+    rows = SelfAssessment.objects.filter(evaluation__year=2018, indicator__cluster__code="K1")
+    FieldDeduction.objects.bulk_create([FieldDeduction(self_assessment=row, points=D("1"), reason="x") for row in rows])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
