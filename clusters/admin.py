@@ -19,6 +19,22 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_select_related = ["cluster"]
 
 
+class VersionRaisingMixin:
+    """Admin saves raise the row version too, so a staff form loaded before sees the change as a conflict."""
+
+    def save_model(self, request, obj, form, change):
+        if change and hasattr(obj, "version"):
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            row = inline_form.instance
+            if row.pk and hasattr(row, "version") and inline_form.has_changed():
+                row.version += 1
+        super().save_formset(request, form, formset, change)
+
+
 class SelfAssessmentInline(admin.TabularInline):
     model = SelfAssessment
     fields = ["indicator", "max_points", "score", "evidence"]
@@ -32,7 +48,7 @@ class SelfAssessmentInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(SimpleHistoryAdmin):
+class EvaluationAdmin(VersionRaisingMixin, SimpleHistoryAdmin):
     list_display = ["year", "stage", "is_sample", "updated_at"]
     list_filter = ["stage", "is_sample"]
     search_fields = ["=year", "note"]
@@ -51,7 +67,7 @@ class FieldDeductionInline(admin.TabularInline):
 
 
 @admin.register(SelfAssessment)
-class SelfAssessmentAdmin(SimpleHistoryAdmin):
+class SelfAssessmentAdmin(VersionRaisingMixin, SimpleHistoryAdmin):
     list_display = ["evaluation", "indicator", "max_points", "score", "updated_at"]
     list_filter = ["evaluation", "indicator__cluster"]
     search_fields = ["indicator__name", "evidence"]
@@ -60,7 +76,7 @@ class SelfAssessmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FieldDeduction)
-class FieldDeductionAdmin(SimpleHistoryAdmin):
+class FieldDeductionAdmin(VersionRaisingMixin, SimpleHistoryAdmin):
     list_display = ["self_assessment", "points", "stage", "created_at"]
     list_filter = ["stage", "self_assessment__evaluation", "self_assessment__indicator__cluster"]
     search_fields = ["reason", "self_assessment__indicator__name"]

@@ -120,6 +120,20 @@ class Evaluation(models.Model):
     def __str__(self):
         return str(self.year)
 
+    @property
+    def is_self_assessment_open(self) -> bool:
+        """Self-assessment scores are entered during the self-assessment stage only."""
+        return self.stage == self.Stage.SELF_ASSESSMENT
+
+    @property
+    def is_deduction_open(self) -> bool:
+        """Field deductions are recorded during the two verification stages only."""
+        return self.stage in (self.Stage.ADMIN_VERIFICATION, self.Stage.FIELD_VERIFICATION)
+
+    @property
+    def is_final(self) -> bool:
+        return self.stage == self.Stage.FINAL
+
 
 class SelfAssessmentQuerySet(models.QuerySet):
     def with_deductions(self):
@@ -161,6 +175,12 @@ class SelfAssessment(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     evidence = models.TextField(_("evidence note"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every save; a form saved from an older version is a conflict."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SelfAssessmentQuerySet.as_manager()
@@ -216,6 +236,12 @@ class FieldDeduction(models.Model):
     reason = models.TextField(_("juror's reason"))
     stage = models.CharField(
         _("stage"), max_length=20, choices=STAGE_CHOICES, default=Evaluation.Stage.FIELD_VERIFICATION
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every save; a form saved from an older version is a conflict."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -8,9 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import F, Max
 from simple_history.utils import bulk_create_with_history
 
-from clusters.models import Cluster, Evaluation, Indicator, Predicate, SelfAssessment
+from clusters.models import Cluster, Evaluation, FieldDeduction, Indicator, Predicate, SelfAssessment
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 INDICATORS_CSV = DATA_DIR / "kla_indicators.csv"
@@ -114,3 +115,118 @@ def evaluation_framework_copy(*, evaluation: Evaluation) -> None:
         ],
         SelfAssessment,
     )
+
+
+def evaluation_create_next(*, first_year: int) -> Evaluation:
+    """Creates the evaluation of the year after the latest one (or of `first_year` when there is none)."""
+    latest = Evaluation.objects.aggregate(latest=Max("year"))["latest"]
+    return evaluation_create(year=latest + 1 if latest else first_year)
+
+
+class StageClosed(Exception):
+    """The evaluation's stage does not allow this edit; nothing was saved."""
+
+    def __init__(self, evaluation: Evaluation):
+        super().__init__(f"{evaluation} is in the {evaluation.stage} stage")
+        self.evaluation = evaluation
+
+
+class EditConflict(Exception):
+    """Someone else saved these rows after the form was loaded; nothing was saved."""
+
+    def __init__(self, pks):
+        super().__init__(f"rows changed meanwhile: {sorted(pks)}")
+        self.pks = set(pks)
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """A self-assessment as the form submits it, with the version the form was loaded from."""
+
+    pk: int
+    version: int
+    score: Decimal | None
+    evidence: str
+
+
+def _lock_evaluation(evaluation: Evaluation) -> Evaluation:
+    # The stage is read under a row lock, so an admin closing the stage cannot interleave with a save.
+    return Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+
+
+def _claim(queryset, *, pk: int, version: int) -> bool:
+    """Compare-and-increment: raises the row's version only if it is still `version`."""
+    return queryset.filter(pk=pk, version=version).update(version=F("version") + 1) == 1
+
+
+@transaction.atomic
+def self_assessments_update(*, evaluation: Evaluation, changes: list[ScoreChange]) -> int:
+    """Saves the changed scores of one evaluation, all or nothing. Returns how many were saved.
+
+    Each row is saved only if its version is still the one its form was loaded with
+    (`UPDATE ... WHERE version = X`); otherwise `EditConflict` names every such row and the whole
+    save is rolled back. Raises `StageClosed` outside the self-assessment stage, and lets the
+    database's IntegrityError through (for example a score below deductions recorded meanwhile).
+    """
+    if not _lock_evaluation(evaluation).is_self_assessment_open:
+        raise StageClosed(evaluation)
+    rows = SelfAssessment.objects.filter(evaluation=evaluation).in_bulk([change.pk for change in changes])
+    stale = []
+    for change in changes:
+        if change.pk not in rows or not _claim(SelfAssessment.objects, pk=change.pk, version=change.version):
+            stale.append(change.pk)
+            continue
+        row = rows[change.pk]
+        row.score, row.evidence, row.version = change.score, change.evidence, change.version + 1
+        row.save(update_fields=["score", "evidence", "version", "updated_at"])  # records the history
+    if stale:
+        raise EditConflict(stale)
+    return len(changes)
+
+
+@transaction.atomic
+def deduction_create(*, self_assessment: SelfAssessment, points: Decimal, reason: str) -> FieldDeduction:
+    """Records a field deduction in the evaluation's current verification stage."""
+    evaluation = _lock_evaluation(self_assessment.evaluation)
+    if not evaluation.is_deduction_open:
+        raise StageClosed(evaluation)
+    return FieldDeduction.objects.create(
+        self_assessment=self_assessment, points=points, reason=reason, stage=evaluation.stage
+    )
+
+
+@transaction.atomic
+def deduction_update(*, deduction: FieldDeduction, version: int, points: Decimal, reason: str) -> FieldDeduction:
+    """Changes a deduction if it is still at `version` (else `EditConflict`), in a verification stage."""
+    if not _lock_evaluation(deduction.self_assessment.evaluation).is_deduction_open:
+        raise StageClosed(deduction.self_assessment.evaluation)
+    if not _claim(FieldDeduction.objects, pk=deduction.pk, version=version):
+        raise EditConflict([deduction.pk])
+    deduction.points, deduction.reason, deduction.version = points, reason, version + 1
+    deduction.save(update_fields=["points", "reason", "version", "updated_at"])
+    return deduction
+
+
+@transaction.atomic
+def deduction_delete(*, deduction: FieldDeduction, version: int) -> None:
+    """Removes a deduction if it is still at `version` (else `EditConflict`), in a verification stage."""
+    if not _lock_evaluation(deduction.self_assessment.evaluation).is_deduction_open:
+        raise StageClosed(deduction.self_assessment.evaluation)
+    if not _claim(FieldDeduction.objects, pk=deduction.pk, version=version):
+        raise EditConflict([deduction.pk])
+    deduction.delete()
+
+
+@transaction.atomic
+def evaluation_stage_change(*, evaluation: Evaluation, stage: str, reason: str) -> Evaluation:
+    """Moves the evaluation to `stage`; the change and its reason are kept in its history.
+
+    Reopening a final evaluation needs a reason (ValueError without one).
+    """
+    evaluation = _lock_evaluation(evaluation)
+    if evaluation.stage == Evaluation.Stage.FINAL and stage != Evaluation.Stage.FINAL and not reason.strip():
+        raise ValueError("Reopening a final evaluation needs a reason.")
+    evaluation.stage = stage
+    evaluation._change_reason = reason.strip()
+    evaluation.save(update_fields=["stage", "updated_at"])
+    return evaluation

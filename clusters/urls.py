@@ -6,4 +6,13 @@ app_name = "clusters"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("evaluasi/", views.evaluation_list, name="evaluation-list"),
+    path("evaluasi/tambah/", views.evaluation_create, name="evaluation-create"),
+    path("evaluasi/<int:year>/", views.evaluation_detail, name="evaluation-detail"),
+    path("evaluasi/<int:year>/tahap/", views.evaluation_stage, name="evaluation-stage"),
+    path("evaluasi/<int:year>/klaster/<str:cluster>/", views.self_assessment_edit, name="self-assessment-edit"),
+    path("evaluasi/<int:year>/indikator/<int:number>/pengurangan/", views.deduction_list, name="deduction-list"),
+    path("evaluasi/<int:year>/pengurangan/<int:pk>/ubah/", views.deduction_edit, name="deduction-edit"),
+    path("evaluasi/<int:year>/pengurangan/<int:pk>/hapus/", views.deduction_delete, name="deduction-delete"),
+    path("evaluasi/<int:year>/indikator/<int:number>/riwayat/", views.indicator_history, name="indicator-history"),
 ]

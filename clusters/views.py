@@ -1,10 +1,27 @@
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+"""Pages of the evaluation: thin views that read through selectors and write through services."""
 
-from clusters import charts, selectors
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from clusters import charts, selectors, services
+from clusters.forms import DeductionForm, SelfAssessmentFormSet, StageForm
+from clusters.models import Cluster, Evaluation, FieldDeduction, SelfAssessment
+from clusters.selectors import evaluation_summaries
 from kelurahan.selectors import patbm_coverage
 
+# A save refused because of the stage or someone else's edit answers 409 Conflict, with the page.
+CONFLICT = 409
 
+
+@require_GET
 @permission_required("clusters.view_evaluation", raise_exception=True)
 def home(request):
     """The dashboard: the latest result, the gap to Nindya, five charts and PATBM coverage."""
@@ -19,3 +36,230 @@ def home(request):
             "coverage": patbm_coverage(),
         },
     )
+
+
+@require_GET
+@permission_required("clusters.view_evaluation", raise_exception=True)
+def evaluation_list(request):
+    """The evaluation years with final score, predicate and stage."""
+    return render(request, "clusters/evaluation_list.html", {"summaries": evaluation_summaries()})
+
+
+@require_POST
+@permission_required("clusters.add_evaluation", raise_exception=True)
+def evaluation_create(request):
+    """Creates next year's evaluation with the current indicators and maxima."""
+    evaluation = services.evaluation_create_next(first_year=timezone.localdate().year)
+    messages.success(request, _("The %(year)s evaluation was created.") % {"year": evaluation.year})
+    return redirect("clusters:evaluation-detail", year=evaluation.year)
+
+
+@require_GET
+@permission_required("clusters.view_selfassessment", raise_exception=True)
+def evaluation_detail(request, year):
+    evaluation = get_object_or_404(Evaluation, year=year)
+    return render(request, "clusters/evaluation_detail.html", {"detail": selectors.evaluation_detail(evaluation)})
+
+
+@permission_required("clusters.change_evaluation", raise_exception=True)
+def evaluation_stage(request, year):
+    """Admins move an evaluation between stages; reopening a final one is recorded with its reason."""
+    evaluation = get_object_or_404(Evaluation, year=year)
+    form = StageForm(request.POST or None, evaluation=evaluation)
+    if request.method == "POST" and form.is_valid():
+        services.evaluation_stage_change(
+            evaluation=evaluation, stage=form.cleaned_data["stage"], reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The stage was changed."))
+        return redirect("clusters:evaluation-detail", year=year)
+    changes = evaluation.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(request, "clusters/evaluation_stage.html", {"evaluation": evaluation, "form": form,
+                                                              "changes": changes})
+
+
+def _with_conflicts(formset_data, queryset, stale_pks):
+    """A formset that keeps the user's input but is based on the rows' current versions, with
+    `form.conflict` set to the other person's newest save on each row changed meanwhile."""
+    data = formset_data.copy()
+    current = {row.pk: row for row in queryset}
+    latest = selectors.last_changes(SelfAssessment, stale_pks)
+    for index in range(int(data.get("form-TOTAL_FORMS") or 0)):
+        prefix = f"form-{index}"
+        pk = int(data.get(f"{prefix}-id") or 0)
+        if pk in stale_pks and pk in current:
+            row = current[pk]
+            data[f"{prefix}-version"] = row.version
+            data[f"{prefix}-seen_score"] = "" if row.score is None else str(row.score)
+            data[f"{prefix}-seen_evidence"] = row.evidence
+            data[f"{prefix}-take_theirs"] = ""
+    formset = SelfAssessmentFormSet(data, queryset=queryset)
+    formset.is_valid()
+    for form in formset.forms:
+        if form.instance.pk in stale_pks:
+            form.conflict = latest.get(form.instance.pk)
+    return formset
+
+
+@permission_required("clusters.change_selfassessment", raise_exception=True)
+def self_assessment_edit(request, year, cluster):
+    """One cluster's self-assessment scores and evidence notes, saved all or nothing."""
+    evaluation = get_object_or_404(Evaluation, year=year)
+    cluster = get_object_or_404(Cluster, code=cluster)
+    queryset = selectors.cluster_self_assessments(evaluation, cluster)
+    status = 200
+    if request.method == "POST" and evaluation.is_self_assessment_open:
+        formset = SelfAssessmentFormSet(request.POST, queryset=queryset)
+        if formset.is_valid():
+            changes = [
+                form.to_change() for form in formset.forms
+                if form.user_changed() and not form.cleaned_data["take_theirs"]
+            ]
+            try:
+                saved = services.self_assessments_update(evaluation=evaluation, changes=changes)
+            except services.EditConflict as conflict:
+                formset = _with_conflicts(request.POST, selectors.cluster_self_assessments(evaluation, cluster),
+                                          conflict.pks)
+                status = CONFLICT
+            except services.StageClosed:
+                evaluation.refresh_from_db()
+                status = CONFLICT
+            except IntegrityError:
+                formset._non_form_errors = formset.error_class(
+                    [_("Nothing was saved: the database refused a value (a deduction may have been recorded "
+                       "meanwhile). Reload the page and try again.")]
+                )
+                status = CONFLICT
+            else:
+                messages.success(request, _("%(count)s scores saved.") % {"count": saved} if saved
+                                 else _("Nothing had changed."))
+                return redirect(reverse("clusters:evaluation-detail", args=[year]) + f"#cluster-{cluster.code}")
+    else:
+        formset = SelfAssessmentFormSet(queryset=queryset)
+        if request.method == "POST":
+            status = CONFLICT  # the stage is closed: the page says why
+    detail = selectors.evaluation_detail(evaluation)
+    section = next((s for s in detail.sections if s.cluster.pk == cluster.pk), None)
+    if section is None:
+        raise Http404
+    context = {"detail": detail, "section": section, "cluster": cluster, "formset": formset,
+               "evaluation": evaluation, "conflicts": any(f.conflict for f in formset.forms)}
+    return render(request, "clusters/self_assessment_edit.html", context, status=status)
+
+
+def _self_assessment(year, number):
+    return get_object_or_404(
+        SelfAssessment.objects.select_related("evaluation", "indicator__cluster"),
+        evaluation__year=year, indicator__number=number,
+    )
+
+
+@permission_required("clusters.view_fielddeduction", raise_exception=True)
+def deduction_list(request, year, number):
+    """An indicator's field deductions, with a form to add one (staff, verification stages)."""
+    row = _self_assessment(year, number)
+    can_add = request.user.has_perm("clusters.add_fielddeduction")
+    form = DeductionForm(self_assessment=row) if can_add else None
+    status = 200
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        form = DeductionForm(request.POST, self_assessment=row)
+        if not row.evaluation.is_deduction_open:
+            status = CONFLICT
+        elif form.is_valid():
+            try:
+                services.deduction_create(
+                    self_assessment=row, points=form.cleaned_data["points"], reason=form.cleaned_data["reason"]
+                )
+            except services.StageClosed:
+                status = CONFLICT
+            except IntegrityError:
+                form.add_error("points", _("Nothing was saved: deductions may not exceed the self-assessment score."))
+                status = CONFLICT
+            else:
+                messages.success(request, _("The deduction was recorded."))
+                return redirect("clusters:deduction-list", year=year, number=number)
+    deductions = row.deductions.all()
+    return render(request, "clusters/deduction_list.html",
+                  {"row": row, "deductions": deductions, "form": form, "evaluation": row.evaluation}, status=status)
+
+
+def _deduction(year, pk):
+    return get_object_or_404(
+        FieldDeduction.objects.select_related("self_assessment__evaluation", "self_assessment__indicator__cluster"),
+        pk=pk, self_assessment__evaluation__year=year,
+    )
+
+
+@permission_required("clusters.change_fielddeduction", raise_exception=True)
+def deduction_edit(request, year, pk):
+    deduction = _deduction(year, pk)
+    row = deduction.self_assessment
+    form = DeductionForm(instance=deduction, self_assessment=row)
+    status, conflict = 200, None
+    if request.method == "POST":
+        form = DeductionForm(request.POST, instance=FieldDeduction.objects.get(pk=pk), self_assessment=row)
+        if not row.evaluation.is_deduction_open:
+            status = CONFLICT
+        elif form.is_valid():
+            try:
+                services.deduction_update(deduction=_deduction(year, pk), version=form.cleaned_data["version"] or 0,
+                                          points=form.cleaned_data["points"], reason=form.cleaned_data["reason"])
+            except services.EditConflict:
+                conflict, form = _deduction_conflict(request.POST, year, pk, row)
+                status = CONFLICT
+            except services.StageClosed:
+                status = CONFLICT
+            except IntegrityError:
+                form.add_error("points", _("Nothing was saved: deductions may not exceed the self-assessment score."))
+                status = CONFLICT
+            else:
+                messages.success(request, _("The deduction was changed."))
+                return redirect("clusters:deduction-list", year=year, number=row.indicator.number)
+    return render(request, "clusters/deduction_edit.html",
+                  {"row": row, "deduction": deduction, "form": form, "conflict": conflict,
+                   "evaluation": row.evaluation}, status=status)
+
+
+def _deduction_conflict(data, year, pk, row):
+    """The user's input on top of the deduction's current version, and the other person's save."""
+    current = _deduction(year, pk)
+    data = data.copy()
+    data["version"] = current.version
+    form = DeductionForm(data, instance=current, self_assessment=row)
+    form.is_valid()
+    return selectors.last_changes(FieldDeduction, [pk]).get(pk), form
+
+
+@permission_required("clusters.delete_fielddeduction", raise_exception=True)
+def deduction_delete(request, year, pk):
+    """Asks first; removes the deduction only if nobody changed it since the question was shown."""
+    deduction = _deduction(year, pk)
+    row = deduction.self_assessment
+    status, changed_meanwhile = 200, False
+    if request.method == "POST":
+        if not row.evaluation.is_deduction_open:
+            status = CONFLICT
+        else:
+            try:
+                services.deduction_delete(deduction=deduction, version=int(request.POST.get("version") or 0))
+            except services.EditConflict:
+                deduction.refresh_from_db()
+                changed_meanwhile, status = True, CONFLICT
+            except services.StageClosed:
+                status = CONFLICT
+            else:
+                messages.success(request, _("The deduction was removed."))
+                return redirect("clusters:deduction-list", year=year, number=row.indicator.number)
+    return render(request, "clusters/deduction_delete.html",
+                  {"row": row, "deduction": deduction, "evaluation": row.evaluation,
+                   "changed_meanwhile": changed_meanwhile}, status=status)
+
+
+@require_GET
+@permission_required("clusters.view_selfassessment", raise_exception=True)
+def indicator_history(request, year, number):
+    """Every change to the indicator's score, evidence and deductions, newest first."""
+    row = _self_assessment(year, number)
+    return render(request, "clusters/indicator_history.html",
+                  {"row": row, "evaluation": row.evaluation, "changes": selectors.indicator_history(row)})

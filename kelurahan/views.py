@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
@@ -224,6 +225,7 @@ def patbm_update(request, pk):
     )
 
 
+@require_GET
 @permission_required("kelurahan.view_patbm", raise_exception=True)
 def coverage(request):
     """PATBM coverage of the active kelurahan: headline, per kecamatan, over time, pipeline, treemap."""

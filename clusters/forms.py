@@ -1,0 +1,156 @@
+from decimal import Decimal
+
+from django import forms
+from django.forms import modelformset_factory
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Evaluation, FieldDeduction, SelfAssessment
+from clusters.services import ScoreChange
+
+
+class SelfAssessmentForm(forms.ModelForm):
+    """One indicator's score and evidence note, with the version and values the form was loaded with.
+
+    `seen_score` / `seen_evidence` tell whether the user changed the row (only changed rows are saved,
+    so a row someone else changed meanwhile is left alone unless this user changed it too).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    seen_score = forms.DecimalField(widget=forms.HiddenInput, required=False, max_digits=6, decimal_places=2)
+    seen_evidence = forms.CharField(widget=forms.HiddenInput, required=False)
+    take_theirs = forms.BooleanField(required=False, label=_("Keep the other person's value"))
+
+    class Meta:
+        model = SelfAssessment
+        fields = ["score", "evidence"]
+        widgets = {
+            "score": forms.NumberInput(
+                attrs={"step": "0.01", "min": "0", "class": "form-control text-end", "data-score-input": ""}
+            ),
+            "evidence": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        row = self.instance
+        self.initial.update(version=row.version, seen_score=row.score, seen_evidence=row.evidence)
+        self.fields["score"].widget.attrs["max"] = str(row.max_points)
+        self.fields["take_theirs"].widget.attrs["class"] = "form-check-input"
+        self.conflict = None  # set by the view: the other person's newest save of this row
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+
+    def clean_score(self):
+        score = self.cleaned_data["score"]
+        row = self.instance
+        if score is None:
+            if getattr(row, "deduction_total", 0):
+                raise forms.ValidationError(
+                    _("This indicator has deductions; it needs a score."), code="required_by_deductions"
+                )
+            return score
+        if score < 0:
+            raise forms.ValidationError(_("The score may not be negative."), code="negative")
+        if score > row.max_points:
+            raise forms.ValidationError(
+                _("At most %(maximum)s points: the indicator's maximum."),
+                code="above_maximum",
+                params={"maximum": number_format(row.max_points, 2)},
+            )
+        deductions = getattr(row, "deduction_total", Decimal("0"))
+        if score < deductions:
+            raise forms.ValidationError(
+                _("At least %(deductions)s points: the deductions already recorded for this indicator."),
+                code="below_deductions",
+                params={"deductions": number_format(deductions, 2)},
+            )
+        return score
+
+    def user_changed(self) -> bool:
+        data = self.cleaned_data
+        return data["score"] != data["seen_score"] or data["evidence"] != data["seen_evidence"]
+
+    def to_change(self) -> ScoreChange:
+        data = self.cleaned_data
+        return ScoreChange(pk=self.instance.pk, version=data["version"], score=data["score"], evidence=data["evidence"])
+
+
+SelfAssessmentFormSet = modelformset_factory(
+    SelfAssessment, form=SelfAssessmentForm, extra=0, edit_only=True, can_delete=False
+)
+
+
+class DeductionForm(forms.ModelForm):
+    """Points deducted for one indicator and the juror's reason; `version` guards against lost edits."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    class Meta:
+        model = FieldDeduction
+        fields = ["points", "reason"]
+        widgets = {
+            "points": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, self_assessment: SelfAssessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.self_assessment = self_assessment
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    def clean_points(self):
+        points = self.cleaned_data["points"]
+        if points is None or points <= 0:
+            raise forms.ValidationError(_("Deduct more than 0 points."), code="not_positive")
+        # The other deductions of this indicator, as stored now; the database checks it again on save.
+        others = sum(
+            (d.points for d in self.self_assessment.deductions.all() if d.pk != self.instance.pk), Decimal("0")
+        )
+        score = self.self_assessment.score or Decimal("0")
+        if others + points > score:
+            raise forms.ValidationError(
+                _("At most %(available)s points: deductions may not exceed the self-assessment score (%(score)s)."),
+                code="above_self_assessment",
+                params={
+                    "available": number_format(max(score - others, Decimal("0")), 2),
+                    "score": number_format(score, 2),
+                },
+            )
+        return points
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Write the juror's reason."), code="required")
+        return reason
+
+
+class StageForm(forms.Form):
+    """Moves an evaluation to another stage; reopening a final evaluation needs a reason."""
+
+    stage = forms.ChoiceField(label=_("stage"), choices=Evaluation.Stage.choices)
+    reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, evaluation: Evaluation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.evaluation = evaluation
+        self.initial.setdefault("stage", evaluation.stage)
+
+    def clean(self):
+        cleaned = super().clean()
+        stage = cleaned.get("stage")
+        reopening = self.evaluation.is_final and stage and stage != Evaluation.Stage.FINAL
+        if reopening and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                forms.ValidationError(_("Say why this final evaluation is reopened."), code="reason_required"),
+            )
+        return cleaned

@@ -1,0 +1,246 @@
+"""Every named URL of the project, for every role: anonymous, Gugus Tugas, Staf DPMPPA, Admin.
+
+ROUTES must hold an entry for each named route (admin/, auth and language routes aside); a new
+route without one fails `test_every_route_has_an_entry`. An entry says how to build the URL from the
+`world` fixture, which roles may read it (GET) and which may write (POST), and what a real write
+would post, so the Gugus Tugas test proves the permission, not the validation, stops it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal as D
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from clusters.models import Evaluation, FieldDeduction, SelfAssessment
+from clusters.services import evaluation_create
+from kelurahan.models import Kecamatan, Kelurahan, Patbm
+
+ANONYMOUS, TASK_FORCE, STAFF, ADMIN = "anonymous", "task_force", "staff", "admin"
+ROLES = (TASK_FORCE, STAFF, ADMIN)
+EVERYONE = frozenset(ROLES)
+WRITERS = frozenset({STAFF, ADMIN})
+ADMINS = frozenset({ADMIN})
+NOBODY = frozenset()
+
+USER_FIXTURES = {TASK_FORCE: "task_force_user", STAFF: "staff_user", ADMIN: "admin_user_role"}
+# Routes of Django itself, checked by Django: admin (own permission system), log in/out, password, language.
+SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_NAMES = {
+    "login", "logout", "password_change", "password_change_done", "password_reset", "password_reset_done",
+    "password_reset_confirm", "password_reset_complete", "set_language",
+}
+
+
+@dataclass
+class World:
+    """The records the routes point at: one evaluation open for scores, one in field verification."""
+
+    open_year: int  # self-assessment stage
+    verifying_year: int  # field verification stage, with a scored indicator and one deduction
+    deduction: FieldDeduction
+    kelurahan: Kelurahan  # active, in an active kecamatan with other active kelurahan
+    empty_kecamatan: Kecamatan  # active, without kelurahan: it may be deactivated
+
+
+@dataclass(frozen=True)
+class Route:
+    """kwargs(world) -> reverse kwargs; `post(world)` -> data of a valid write (None: GET-only route)."""
+
+    kwargs: Callable[[World], dict] = lambda world: {}
+    get: frozenset = EVERYONE
+    post: frozenset = NOBODY
+    post_data: Callable[[World], dict] | None = None
+
+
+def _deduction_form(world):
+    return {"points": "1.50", "reason": "Dokumen tidak lengkap.", "version": str(world.deduction.version)}
+
+
+def _score_form(world):
+    rows = list(SelfAssessment.objects.filter(evaluation__year=world.open_year, indicator__cluster__code="K4")
+                .order_by("indicator__cluster__order", "indicator__number"))
+    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows))}
+    for i, row in enumerate(rows):
+        data.update({f"form-{i}-id": str(row.pk), f"form-{i}-version": str(row.version),
+                     f"form-{i}-score": "12", f"form-{i}-evidence": "dicoba", f"form-{i}-seen_score": "",
+                     f"form-{i}-seen_evidence": ""})
+    return data
+
+
+def _kelurahan_form(world):
+    return {"code": "32.71.01.1099", "name": "Kelurahan Uji", "alternative_name": "",
+            "kecamatan": str(world.kelurahan.kecamatan_id)}
+
+
+def _kecamatan_form(world):
+    return {"code": "32.71.08", "name": "Kecamatan Uji"}
+
+
+def _patbm_form(world):
+    return {"step": "2", "step_date": "2019-03-01", "sk_number": "", "sk_date": "", "activist_count": "0",
+            "note": "Sosialisasi di kantor kelurahan."}
+
+
+ROUTES: dict[str, Route] = {
+    "clusters:home": Route(),
+    "clusters:evaluation-list": Route(),
+    "clusters:evaluation-create": Route(get=NOBODY, post=ADMINS, post_data=lambda world: {}),
+    "clusters:evaluation-detail": Route(kwargs=lambda w: {"year": w.open_year}),
+    "clusters:evaluation-stage": Route(
+        kwargs=lambda w: {"year": w.open_year}, get=ADMINS, post=ADMINS,
+        post_data=lambda w: {"stage": Evaluation.Stage.ADMIN_VERIFICATION, "reason": ""},
+    ),
+    "clusters:self-assessment-edit": Route(
+        kwargs=lambda w: {"year": w.open_year, "cluster": "K4"}, get=WRITERS, post=WRITERS, post_data=_score_form,
+    ),
+    "clusters:deduction-list": Route(
+        kwargs=lambda w: {"year": w.verifying_year, "number": 3}, post=WRITERS, post_data=_deduction_form,
+    ),
+    "clusters:deduction-edit": Route(
+        kwargs=lambda w: {"year": w.verifying_year, "pk": w.deduction.pk}, get=WRITERS, post=WRITERS,
+        post_data=_deduction_form,
+    ),
+    "clusters:deduction-delete": Route(
+        kwargs=lambda w: {"year": w.verifying_year, "pk": w.deduction.pk}, get=WRITERS, post=WRITERS,
+        post_data=lambda w: {"version": str(w.deduction.version)},
+    ),
+    "clusters:indicator-history": Route(kwargs=lambda w: {"year": w.open_year, "number": 3}),
+    "kelurahan:kelurahan-list": Route(),
+    "kelurahan:kelurahan-detail": Route(kwargs=lambda w: {"pk": w.kelurahan.pk}),
+    "kelurahan:kelurahan-create": Route(get=ADMINS, post=ADMINS, post_data=_kelurahan_form),
+    "kelurahan:kelurahan-update": Route(
+        kwargs=lambda w: {"pk": w.kelurahan.pk}, get=ADMINS, post=ADMINS,
+        post_data=lambda w: {**_kelurahan_form(w), "code": w.kelurahan.code, "name": "Nama Baru"},
+    ),
+    "kelurahan:kelurahan-toggle-active": Route(
+        kwargs=lambda w: {"pk": w.kelurahan.pk}, get=ADMINS, post=ADMINS, post_data=lambda w: {},
+    ),
+    "kelurahan:patbm-update": Route(
+        kwargs=lambda w: {"pk": w.kelurahan.pk}, get=WRITERS, post=WRITERS, post_data=_patbm_form,
+    ),
+    "kelurahan:kecamatan-list": Route(),
+    "kelurahan:kecamatan-create": Route(get=ADMINS, post=ADMINS, post_data=_kecamatan_form),
+    "kelurahan:kecamatan-update": Route(
+        kwargs=lambda w: {"pk": w.empty_kecamatan.pk}, get=ADMINS, post=ADMINS,
+        post_data=lambda w: {"code": w.empty_kecamatan.code, "name": "Nama Baru"},
+    ),
+    "kelurahan:kecamatan-toggle-active": Route(
+        kwargs=lambda w: {"pk": w.empty_kecamatan.pk}, get=ADMINS, post=ADMINS, post_data=lambda w: {},
+    ),
+    "kelurahan:coverage": Route(),
+}
+
+
+def _named_routes(patterns=None, namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            if inner in SKIPPED_NAMESPACES:
+                continue
+            yield from _named_routes(pattern.url_patterns, f"{namespace}{inner}:" if inner else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name and pattern.name not in SKIPPED_NAMES:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_route_has_an_entry():
+    routes = set(_named_routes())
+    missing = sorted(routes - ROUTES.keys())
+    assert not missing, f"add these routes to ROUTES in tests/test_permissions.py: {missing}"
+    assert not sorted(ROUTES.keys() - routes), "ROUTES names a route that no longer exists"
+
+
+@pytest.fixture
+def world(reference_data):
+    # Reference data only (not the whole demo): this file runs each route for each role.
+    evaluation_create(year=2019)
+    verifying = evaluation_create(year=2020, is_sample=True)
+    row = verifying.self_assessments.get(indicator__number=3)
+    row.score = D("25")
+    row.save()
+    deduction = FieldDeduction.objects.create(self_assessment=row, points=D("5"), reason="Tanpa MoU")
+    verifying.stage = Evaluation.Stage.FIELD_VERIFICATION
+    verifying.save()
+    return World(
+        open_year=2019,
+        verifying_year=2020,
+        deduction=deduction,
+        kelurahan=Kelurahan.objects.get(code="32.71.01.1001"),
+        empty_kecamatan=Kecamatan.objects.create(code="32.71.09", name="Kecamatan Kosong"),
+    )
+
+
+def _url(name, world):
+    return reverse(name, kwargs=ROUTES[name].kwargs(world))
+
+
+def _snapshot():
+    """Everything a write could change."""
+    return (
+        sorted(Evaluation.objects.values_list("year", "stage", "note")),
+        sorted(SelfAssessment.objects.values_list("pk", "score", "evidence", "version")),
+        sorted(FieldDeduction.objects.values_list("pk", "points", "reason", "version")),
+        sorted(Kecamatan.objects.values_list("pk", "code", "name", "is_active")),
+        sorted(Kelurahan.objects.values_list("pk", "code", "name", "kecamatan_id", "is_active")),
+        sorted(Patbm.objects.values_list("pk", "step", "step_date", "activist_count", "note")),
+    )
+
+
+CASES = [(name, role) for name in sorted(ROUTES) for role in ROLES]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_anonymous_is_sent_to_login_on_every_route(client, world, name):
+    url = _url(name, world)
+    before = _snapshot()
+    for method in (client.get, client.post):
+        response = method(url, ROUTES[name].post_data(world) if ROUTES[name].post_data else {})
+        assert response.status_code == 302, (name, method)
+        assert response.url.startswith(reverse("login"))
+    assert _snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role"), CASES)
+def test_get_is_allowed_exactly_for_the_roles_in_the_table(client, world, request, name, role):
+    client.force_login(request.getfixturevalue(USER_FIXTURES[role]))
+    route = ROUTES[name]
+    before = _snapshot()
+    status = client.get(_url(name, world)).status_code
+    if role in route.get:
+        assert status == 200, (name, role, status)
+    else:
+        assert status in (403, 405), (name, role, status)
+    assert _snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role"), CASES)
+def test_post_is_refused_with_nothing_changed_unless_the_role_may_write(client, world, request, name, role):
+    client.force_login(request.getfixturevalue(USER_FIXTURES[role]))
+    route = ROUTES[name]
+    data = route.post_data(world) if route.post_data else {}
+    before = _snapshot()
+    status = client.post(_url(name, world), data).status_code
+    if role in route.post:
+        assert status in (200, 302), (name, role, status)
+        return
+    # Gugus Tugas (and staff on admin-only routes) get 403 on every write; GET-only pages answer 405.
+    assert status == (403 if route.post_data else 405), (name, role, status)
+    assert _snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [name for name, route in ROUTES.items() if route.post_data])
+def test_every_write_route_really_writes_for_a_writer(client, world, request, name):
+    """Guards the table: the post data of each write route is a real write, so the 403s above mean something."""
+    role = sorted(ROUTES[name].post)[0]
+    client.force_login(request.getfixturevalue(USER_FIXTURES[role]))
+    before = _snapshot()
+    response = client.post(_url(name, world), ROUTES[name].post_data(world))
+    assert response.status_code == 302, (name, response.status_code)
+    assert _snapshot() != before
