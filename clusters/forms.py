@@ -56,7 +56,7 @@ class SelfAssessmentForm(forms.ModelForm):
                     _("This indicator has deductions; it needs a score."), code="required_by_deductions"
                 )
             return score
-        if score < 0:
+        if score < 0 or score.is_signed():  # "-0" too: a sign on a score is a typing error
             raise forms.ValidationError(_("The score may not be negative."), code="negative")
         if score > row.max_points:
             raise forms.ValidationError(

@@ -117,6 +117,12 @@ class PatbmForm(forms.ModelForm):
     def clean_sk_date(self):
         return self._not_in_future("sk_date")
 
+    def clean_activist_count(self):
+        # "-0" parses as 0; a sign on a count is a typing error, not a number of people.
+        if str(self.data.get(self.add_prefix("activist_count"), "")).strip().startswith("-"):
+            raise ValidationError(_("The number of activists may not be negative."), code="negative")
+        return self.cleaned_data["activist_count"]
+
     def clean_sk_number(self):
         return self.cleaned_data["sk_number"].strip()
 

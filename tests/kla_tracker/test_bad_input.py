@@ -1,0 +1,102 @@
+"""Every form sent the wrong way gets a clear error (or 403) and leaves the database unchanged."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from clusters.models import Evaluation, FieldDeduction, SelfAssessment
+from kelurahan.models import Kecamatan, Kelurahan, Patbm
+from tests.html_forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+BAD_NUMBERS = ["1e309", "NaN", "-0", "-1", "sebelas", "9" * 10_000, "1; DROP TABLE clusters_selfassessment;--",
+               "<script>alert(1)</script>", "25,5,5", ""]
+BAD_TEXT = ["x" * 10_000, "<img src=x onerror=alert(1)>", "'; DELETE FROM kelurahan_kelurahan; --"]
+
+
+def _snapshot():
+    return (
+        sorted(Evaluation.objects.values_list("year", "stage")),
+        sorted(SelfAssessment.objects.values_list("pk", "score", "evidence", "version")),
+        sorted(FieldDeduction.objects.values_list("pk", "points", "reason", "version")),
+        sorted(Kecamatan.objects.values_list("pk", "code", "name", "is_active")),
+        sorted(Kelurahan.objects.values_list("pk", "code", "name", "alternative_name", "is_active")),
+        sorted(Patbm.objects.values_list("pk", "step", "step_date", "activist_count", "note")),
+    )
+
+
+def _refused(response):
+    """A clear error on the page: the form again with a message beside a field, or 403."""
+    assert response.status_code in (200, 403, 409), response.status_code
+    if response.status_code != 403:
+        html = response.content.decode()
+        assert "invalid-feedback" in html or "alert-danger" in html or "errorlist" in html
+        assert "<script>alert(1)</script>" not in html  # echoed input is escaped
+        assert "<img src=x onerror" not in html
+
+
+@pytest.mark.parametrize("value", BAD_NUMBERS[:-1])
+def test_self_assessment_score(client, demo, staff_user, value):
+    client.force_login(staff_user)
+    url = reverse("clusters:self-assessment-edit", kwargs={"year": 2019, "cluster": "KLB"})
+    data = form_data(client.get(url))
+    data["form-0-score"] = value
+    before = _snapshot()
+    _refused(client.post(url, data))
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("value", BAD_NUMBERS)
+def test_field_deduction_points(client, demo, staff_user, value):
+    Evaluation.objects.filter(year=2018).update(stage=Evaluation.Stage.FIELD_VERIFICATION)
+    client.force_login(staff_user)
+    url = reverse("clusters:deduction-list", kwargs={"year": 2018, "number": 3})
+    before = _snapshot()
+    _refused(client.post(url, {"points": value, "reason": "Tanpa MoU"}))
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("value", BAD_NUMBERS)
+def test_patbm_activist_count(client, demo, staff_user, value):
+    client.force_login(staff_user)
+    kelurahan = Kelurahan.objects.get(code="32.71.01.1001")
+    before = _snapshot()
+    response = client.post(
+        reverse("kelurahan:patbm-update", args=[kelurahan.pk]),
+        {"step": "2", "step_date": "2019-03-01", "activist_count": value, "note": ""},
+    )
+    _refused(response)
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("value", BAD_TEXT)
+def test_kelurahan_code_and_name(client, demo, admin_user_role, value):
+    client.force_login(admin_user_role)
+    kecamatan = Kecamatan.objects.get(code="32.71.01")
+    before = _snapshot()
+    _refused(client.post(reverse("kelurahan:kelurahan-create"),
+                         {"code": value, "name": value, "kecamatan": kecamatan.pk}))
+    assert _snapshot() == before
+
+
+def test_a_form_without_its_csrf_token_is_refused(demo, staff_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+    url = reverse("clusters:self-assessment-edit", kwargs={"year": 2019, "cluster": "KLB"})
+    data = form_data(client.get(url))
+    data.pop("csrfmiddlewaretoken", None)
+    data["form-0-score"] = "20"
+    before = _snapshot()
+    assert client.post(url, data).status_code == 403
+    assert _snapshot() == before
+
+
+def test_another_roles_write_is_refused(client, demo, task_force_user):
+    client.force_login(task_force_user)
+    kelurahan = Kelurahan.objects.get(code="32.71.01.1001")
+    before = _snapshot()
+    response = client.post(reverse("kelurahan:patbm-update", args=[kelurahan.pk]),
+                           {"step": "2", "step_date": "2019-03-01", "activist_count": "3", "note": ""})
+    assert response.status_code == 403
+    assert _snapshot() == before
