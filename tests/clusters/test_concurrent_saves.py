@@ -49,3 +49,80 @@ def test_two_simultaneous_saves_from_the_same_version_cannot_both_win(reference_
     row.refresh_from_db()
     assert (row.score, row.evidence, row.version) == (D("10"), "pertama", 2)
     assert SelfAssessment.history.filter(id=row.pk).count() == 2
+
+
+STAFF_SESSIONS = 20
+
+
+def _staff_clients(user, count):
+    from django.test import Client
+
+    clients = []
+    for _ in range(count):
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    return clients
+
+
+def _post_all_at_once(posts):
+    """Runs every (client, url, data) post in its own thread (own database connection), released together."""
+    barrier = threading.Barrier(len(posts))
+    statuses = [None] * len(posts)
+
+    def run(index, client, url, data):
+        try:
+            barrier.wait(10)
+            statuses[index] = client.post(url, data).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, *post)) for i, post in enumerate(posts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return statuses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_staff_sessions_saving_at_once_lose_nothing_silently(demo, staff_user):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs real concurrent writers: runs on PostgreSQL in CI")
+    from django.urls import reverse
+
+    from clusters.selectors import evaluation_detail
+    from clusters.services import evaluation_create
+    from tests.html_forms import form_data
+
+    evaluation = evaluation_create(year=2020)
+    rows = list(evaluation.self_assessments.select_related("indicator__cluster").order_by("indicator__number"))
+    clients = _staff_clients(staff_user, STAFF_SESSIONS)
+
+    # 1. Twenty sessions, twenty different indicators, each from the form it loaded.
+    posts = []
+    for client, row in zip(clients, rows[:STAFF_SESSIONS], strict=False):
+        url = reverse("clusters:self-assessment-edit", kwargs={"year": 2020, "cluster": row.indicator.cluster.code})
+        data = form_data(client.get(url))
+        index = next(k.split("-")[1] for k, v in data.items() if k.endswith("-id") and v == str(row.pk))
+        data[f"form-{index}-score"] = "1.25"
+        posts.append((client, url, data))
+    assert _post_all_at_once(posts) == [302] * STAFF_SESSIONS
+    saved = SelfAssessment.objects.filter(evaluation=evaluation, score__isnull=False)
+    assert saved.count() == STAFF_SESSIONS
+    detail = evaluation_detail(evaluation)
+    assert detail.summary.self_assessment == sum(row.score for row in saved) == D("1.25") * STAFF_SESSIONS
+
+    # 2. Twenty sessions, one indicator, all from the same loaded version: one wins, the others are told.
+    url = reverse("clusters:self-assessment-edit", kwargs={"year": 2020, "cluster": "KLB"})
+    posts = []
+    for number, client in enumerate(clients, start=1):
+        data = form_data(client.get(url))
+        data["form-0-score"] = f"{number}.00"
+        posts.append((client, url, data))
+    statuses = _post_all_at_once(posts)
+    assert sorted(statuses) == [302] + [409] * (STAFF_SESSIONS - 1)
+    winner = statuses.index(302) + 1
+    first_row = SelfAssessment.objects.get(evaluation=evaluation, indicator__number=rows[0].indicator.number)
+    assert first_row.score == D(f"{winner}.00")
+    assert first_row.version == 3  # created, the first round, the single winner of the second
