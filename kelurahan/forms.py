@@ -89,6 +89,10 @@ class KelurahanForm(forms.ModelForm):
         return cleaned
 
 
+def patbm_version(patbm: Patbm | None) -> str:
+    return patbm.updated_at.isoformat() if patbm is not None and patbm.pk else ""
+
+
 class PatbmForm(forms.ModelForm):
     """A PATBM step with its date; from terbentuk on the SK number and date are required (as in the DB)."""
 
@@ -101,9 +105,14 @@ class PatbmForm(forms.ModelForm):
             "sk_number": _("Required from the step formed (SK) on."),
         }
 
+    # When the record was last saved as this form loaded it: a different value at save time means
+    # someone else saved in between (see kelurahan.services.patbm_save).
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["step_date"].required = True
+        self.initial["loaded_version"] = patbm_version(self.instance)
 
     def _not_in_future(self, field):
         value = self.cleaned_data.get(field)

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from clusters.services import LoadReport
-from kelurahan.models import Kecamatan, Kelurahan
+from kelurahan.models import Kecamatan, Kelurahan, Patbm
 
 WILAYAH_CSV = Path(__file__).resolve().parent / "data" / "kota_bogor_wilayah.csv"
 
@@ -36,3 +36,25 @@ def wilayah_load(*, report: LoadReport, wilayah_csv: Path = WILAYAH_CSV) -> None
                 },
             )
             report.count("kelurahan", created)
+
+
+class PatbmChangedMeanwhile(Exception):
+    """Someone else saved the PATBM after the form was loaded; nothing was written."""
+
+    def __init__(self, current: Patbm):
+        super().__init__("PATBM changed meanwhile")
+        self.current = current
+
+
+@transaction.atomic
+def patbm_save(*, form, kelurahan: Kelurahan) -> Patbm:
+    """Saves a valid PatbmForm unless the record changed since the form was loaded.
+
+    The row is locked while checking, so two staff saving at once cannot both win silently.
+    """
+    from kelurahan.forms import patbm_version
+
+    current = Patbm.objects.select_for_update().filter(kelurahan=kelurahan).first()
+    if form.cleaned_data.get("loaded_version", "") != patbm_version(current):
+        raise PatbmChangedMeanwhile(current)
+    return form.save()

@@ -4,13 +4,14 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
-from kelurahan import charts, selectors
-from kelurahan.forms import KecamatanForm, KelurahanFilterForm, KelurahanForm, PatbmForm
+from kelurahan import charts, selectors, services
+from kelurahan.forms import KecamatanForm, KelurahanFilterForm, KelurahanForm, PatbmForm, patbm_version
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
 
 
@@ -210,10 +211,16 @@ def patbm_update(request, pk):
         return redirect(detail_url)
     patbm = Patbm.objects.filter(kelurahan=kelurahan).first() or Patbm(kelurahan=kelurahan)
     form = PatbmForm(request.POST or None, instance=patbm)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("PATBM progress of %(kelurahan)s has been saved.") % {"kelurahan": kelurahan})
-        return redirect(detail_url)
+        try:
+            services.patbm_save(form=form, kelurahan=kelurahan)
+        except services.PatbmChangedMeanwhile as changed:
+            form = _patbm_conflict_form(request.POST, changed.current)
+            status = 409
+        else:
+            messages.success(request, _("PATBM progress of %(kelurahan)s has been saved.") % {"kelurahan": kelurahan})
+            return redirect(detail_url)
     return render(
         request,
         "kelurahan/record_form.html",
@@ -222,7 +229,25 @@ def patbm_update(request, pk):
             "title": _("PATBM progress of %(kelurahan)s") % {"kelurahan": kelurahan},
             "cancel_url": detail_url,
         },
+        status=status,
     )
+
+
+def _patbm_conflict_form(data, current: Patbm) -> PatbmForm:
+    """The user's input kept, based on the record as saved meanwhile, with what the other person saved."""
+    data = data.copy()
+    data["loaded_version"] = patbm_version(current)
+    form = PatbmForm(data, instance=current)
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "Someone else saved this PATBM while you were editing: now at step \"%(step)s\" (%(date)s). "
+            "Your input is kept below: save again to replace their entry, or cancel to keep it."
+        )
+        % {"step": current.get_step_display(), "date": date_format(current.step_date) if current.step_date else "—"},
+    )
+    return form
 
 
 @require_GET

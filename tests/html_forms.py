@@ -10,6 +10,7 @@ class _FormParser(HTMLParser):
         self.inside = False
         self.data = {}
         self._textarea = None
+        self._select = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -27,6 +28,12 @@ class _FormParser(HTMLParser):
         elif tag == "textarea":
             self._textarea = attrs["name"]
             self.data[self._textarea] = ""
+        elif tag == "select" and "name" in attrs:
+            self._select = attrs["name"]
+        elif tag == "option" and self._select:
+            # A browser sends the selected option, or the first one when none is selected.
+            if "selected" in attrs or self._select not in self.data:
+                self.data[self._select] = attrs.get("value", "")
 
     def handle_data(self, data):
         if self._textarea:
@@ -37,6 +44,8 @@ class _FormParser(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "textarea":
             self._textarea = None
+        elif tag == "select":
+            self._select = None
         elif tag == "form" and self.inside:
             self.inside = False
 

@@ -1,5 +1,6 @@
 import io
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,13 +12,19 @@ from kelurahan.models import Patbm
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+MILLISECONDS = re.compile(r"(T\d\d:\d\d:\d\d)(\.\d{3})?Z")
+
+
 def _snapshot():
     out = io.StringIO()
     call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, natural_primary=True, stdout=out)
-    return sorted(json.loads(out.getvalue()), key=lambda row: (row["model"], str(row.get("pk")), str(row["fields"])))
+    # A timestamp whose milliseconds are .000 is written without them: write every one with them.
+    text = MILLISECONDS.sub(lambda m: f"{m.group(1)}{m.group(2) or '.000'}Z", out.getvalue())
+    return sorted(json.loads(text), key=lambda row: (row["model"], str(row.get("pk")), str(row["fields"])))
 
 
 def test_backup_and_restore_round_trip_gives_identical_data(demo, tmp_path):
+    # Django's JSON keeps timestamps to the millisecond: compare at that precision.
     before = _snapshot()
     path = tmp_path / "backup.json"
     call_command("backup", str(path))

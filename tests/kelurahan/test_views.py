@@ -7,6 +7,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
+from tests.html_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -277,6 +278,11 @@ def test_admin_adds_and_deactivates_an_empty_kecamatan(client, demo, admin_user_
     assert kecamatan.is_active is False and kecamatan.history.count() == 2
 
 
+def _loaded_version(client, url):
+    """The record version the PATBM form carries, as a browser would send it back."""
+    return form_data(client.get(url), "novalidate")["loaded_version"]
+
+
 def test_staff_take_a_kelurahan_from_belum_ada_to_aktif_and_the_history_keeps_who(client, demo, staff_user):
     client.force_login(staff_user)
     kelurahan = _kelurahan(BATU_TULIS)
@@ -286,7 +292,8 @@ def test_staff_take_a_kelurahan_from_belum_ada_to_aktif_and_the_history_keeps_wh
         sk = ("400/Kep.5-DPMPPA/2019", "2019-06-03") if step >= 5 else ("", "")
         response = client.post(
             url,
-            {"step": step, "step_date": day, "sk_number": sk[0], "sk_date": sk[1], "activist_count": 10, "note": ""},
+            {"step": step, "step_date": day, "sk_number": sk[0], "sk_date": sk[1], "activist_count": 10, "note": "",
+             "loaded_version": _loaded_version(client, url)},
         )
         assert response.status_code == 302, response.context["form"].errors if response.context else ""
     patbm = Patbm.objects.get(kelurahan=kelurahan)
@@ -311,6 +318,7 @@ def test_staff_going_back_a_step_is_recorded_and_leaves_coverage_from_that_date(
             "sk_date": "",
             "activist_count": 3,
             "note": "SK dicabut",
+            "loaded_version": _loaded_version(client, reverse("kelurahan:patbm-update", args=[kelurahan.pk])),
         },
     )
     assert response.status_code == 302
@@ -347,3 +355,29 @@ def test_staff_cannot_record_patbm_progress_of_an_inactive_kelurahan(client, dem
         {"step": 2, "step_date": "2019-03-01", "sk_number": "", "sk_date": "", "activist_count": 0, "note": ""},
     )
     assert not Patbm.objects.filter(kelurahan=kelurahan).exists()
+
+
+def test_a_patbm_saved_meanwhile_by_someone_else_is_not_overwritten_silently(client, demo, staff_user):
+    kelurahan = Kelurahan.objects.get(code="32.71.03.1006")  # demo: terlatih
+    url = reverse("kelurahan:patbm-update", args=[kelurahan.pk])
+    client.force_login(staff_user)
+    mine = form_data(client.get(url), "novalidate")
+    other = form_data(client.get(url), "novalidate")
+
+    other.update(step="2", step_date="2019-03-02", note="mundur: aktivis pindah")
+    assert client.post(url, other).status_code == 302
+
+    mine.update(activist_count="11", note="tambah aktivis")
+    response = client.post(url, mine)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Orang lain menyimpan PATBM ini" in html
+    assert "tambah aktivis" in html  # my input is kept
+    patbm = Patbm.objects.get(kelurahan=kelurahan)
+    assert (patbm.step, patbm.note) == (2, "mundur: aktivis pindah")
+
+    # Saving again, knowingly, replaces their entry.
+    again = form_data(response, "novalidate")
+    assert client.post(url, again).status_code == 302
+    patbm.refresh_from_db()
+    assert (patbm.activist_count, patbm.note) == (11, "tambah aktivis")
