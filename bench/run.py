@@ -31,6 +31,7 @@ HOST = "127.0.0.1"
 PORT = 8765
 USER = ("staf", "demo-staf-2019")  # staff can open every page listed
 CONCURRENCY = (1, 20)
+SLOW_SECONDS = 2.0  # a page slower than this for one request is reported, not loaded
 
 # (label, URL name, kwargs as a function of the database) — pages the issue lists, as far as they exist.
 PAGES = [
@@ -74,12 +75,16 @@ class Server:
     def stop(self) -> None:
         if self.process:
             self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=20)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # a worker stuck in a slow request
+                self.process.kill()
+                self.process.wait()
             self.process = None
 
 
-def _request(method, path, headers=None, body=None):
-    connection = http.client.HTTPConnection(HOST, PORT, timeout=30)
+def _request(method, path, headers=None, body=None, timeout=120):
+    connection = http.client.HTTPConnection(HOST, PORT, timeout=timeout)
     connection.request(method, path, body=body, headers=headers or {})
     response = connection.getresponse()
     data = response.read()
@@ -148,10 +153,12 @@ def _decode(response, body: bytes) -> bytes:
     return body
 
 
-def _queries(path: str, cookie: str) -> int:
+def _queries(path: str, cookie: str) -> tuple[int, float]:
+    """SQL queries of one request, and how long that request took (seconds)."""
+    started = time.perf_counter()
     response, _ = _request("GET", path, {"Cookie": cookie})
     assert response.status == 200, f"{path} answered {response.status}"
-    return int(response.getheader("X-Query-Count"))
+    return int(response.getheader("X-Query-Count")), time.perf_counter() - started
 
 
 def _load(path: str, cookie: str, clients: int, seconds: int) -> dict:
@@ -204,7 +211,7 @@ def main() -> int:
         cookie = _login()
         paths = _paths(small)
         for label, path in paths.items():
-            results[label] = {"path": path, "queries_small": _queries(path, cookie)}
+            results[label] = {"path": path, "queries_small": _queries(path, cookie)[0]}
     finally:
         small.stop()
 
@@ -212,8 +219,11 @@ def main() -> int:
     try:
         cookie = _login()
         for row in results.values():
-            row["queries_large"] = _queries(row["path"], cookie)
+            row["queries_large"], row["single_request_s"] = _queries(row["path"], cookie)
             row.update(_weight(row["path"], cookie))
+            if row["single_request_s"] > SLOW_SECONDS:
+                row["too_slow_for_load"] = True  # a load run would only queue behind it
+                continue
             for clients in CONCURRENCY:
                 row[f"c{clients}"] = _load(row["path"], cookie, clients, args.seconds)
     finally:
@@ -222,6 +232,8 @@ def main() -> int:
     trivial = results["trivial view"]
     for row in results.values():
         for clients in CONCURRENCY:
+            if row.get("too_slow_for_load"):
+                continue
             row[f"c{clients}"]["ratio_to_trivial"] = row[f"c{clients}"]["rps"] / trivial[f"c{clients}"]["rps"]
     missing = [page[0] for page in PAGES if page[0] not in results]
     output = {"machine": {"cpus": os.cpu_count()}, "seconds_per_run": args.seconds, "pages": results,
@@ -238,6 +250,11 @@ def _print_table(results: dict[str, dict], missing: list[str]) -> None:
     print(header)
     print("-" * len(header))
     for label, row in results.items():
+        if row.get("too_slow_for_load"):
+            print(f"{label:<22}  one request took {row['single_request_s']:.1f} s: not load-tested"
+                  f"{row['queries_small']:>10}{row['queries_large']:>8}{row['first_visit_bytes'] / 1024:>8.0f}"
+                  f"{row['repeat_visit_bytes'] / 1024:>9.1f}")
+            continue
         one, twenty = row["c1"], row["c20"]
         print(f"{label:<22}{one['rps']:>8.0f}{one['ratio_to_trivial']:>7.2f}{twenty['rps']:>8.0f}"
               f"{twenty['ratio_to_trivial']:>7.2f}{twenty['p50_us'] / 1000:>6.0f}m{twenty['p95_us'] / 1000:>6.0f}m"
