@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from clusters import charts, selectors, services
@@ -19,6 +20,8 @@ from kelurahan.selectors import patbm_coverage
 
 # A save refused because of the stage or someone else's edit answers 409 Conflict, with the page.
 CONFLICT = 409
+# The database's trigger refused the deduction (a score changed meanwhile under the form's check).
+DEDUCTIONS_ABOVE_SCORE = _lazy("Nothing was saved: deductions may not exceed the self-assessment score.")
 
 
 @require_GET
@@ -164,9 +167,7 @@ def deduction_list(request, year, number):
         if not can_add:
             raise PermissionDenied
         form = DeductionForm(request.POST, self_assessment=row)
-        if not row.evaluation.is_deduction_open:
-            status = CONFLICT
-        elif form.is_valid():
+        if form.is_valid():
             try:
                 services.deduction_create(
                     self_assessment=row, points=form.cleaned_data["points"], reason=form.cleaned_data["reason"]
@@ -174,7 +175,7 @@ def deduction_list(request, year, number):
             except services.StageClosed:
                 status = CONFLICT
             except IntegrityError:
-                form.add_error("points", _("Nothing was saved: deductions may not exceed the self-assessment score."))
+                form.add_error("points", DEDUCTIONS_ABOVE_SCORE)
                 status = CONFLICT
             else:
                 messages.success(request, _("The deduction was recorded."))
@@ -199,9 +200,7 @@ def deduction_edit(request, year, pk):
     status, conflict = 200, None
     if request.method == "POST":
         form = DeductionForm(request.POST, instance=FieldDeduction.objects.get(pk=pk), self_assessment=row)
-        if not row.evaluation.is_deduction_open:
-            status = CONFLICT
-        elif form.is_valid():
+        if form.is_valid():
             try:
                 services.deduction_update(deduction=_deduction(year, pk), version=form.cleaned_data["version"] or 0,
                                           points=form.cleaned_data["points"], reason=form.cleaned_data["reason"])
@@ -211,7 +210,7 @@ def deduction_edit(request, year, pk):
             except services.StageClosed:
                 status = CONFLICT
             except IntegrityError:
-                form.add_error("points", _("Nothing was saved: deductions may not exceed the self-assessment score."))
+                form.add_error("points", DEDUCTIONS_ABOVE_SCORE)
                 status = CONFLICT
             else:
                 messages.success(request, _("The deduction was changed."))
@@ -238,19 +237,16 @@ def deduction_delete(request, year, pk):
     row = deduction.self_assessment
     status, changed_meanwhile = 200, False
     if request.method == "POST":
-        if not row.evaluation.is_deduction_open:
+        try:
+            services.deduction_delete(deduction=deduction, version=int(request.POST.get("version") or 0))
+        except services.EditConflict:
+            deduction.refresh_from_db()
+            changed_meanwhile, status = True, CONFLICT
+        except services.StageClosed:
             status = CONFLICT
         else:
-            try:
-                services.deduction_delete(deduction=deduction, version=int(request.POST.get("version") or 0))
-            except services.EditConflict:
-                deduction.refresh_from_db()
-                changed_meanwhile, status = True, CONFLICT
-            except services.StageClosed:
-                status = CONFLICT
-            else:
-                messages.success(request, _("The deduction was removed."))
-                return redirect("clusters:deduction-list", year=year, number=row.indicator.number)
+            messages.success(request, _("The deduction was removed."))
+            return redirect("clusters:deduction-list", year=year, number=row.indicator.number)
     return render(request, "clusters/deduction_delete.html",
                   {"row": row, "deduction": deduction, "evaluation": row.evaluation,
                    "changed_meanwhile": changed_meanwhile}, status=status)
