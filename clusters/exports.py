@@ -10,6 +10,7 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.http import Http404, HttpResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -93,3 +94,30 @@ def to_csv(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
             ]
         )
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def import_template_table(evaluation: Evaluation) -> tuple[list[str], list[list]]:
+    """The blank import template: one row per indicator, score and note left empty to fill in."""
+    header = [_("Cluster"), _("No."), _("Indicator"), _("Maximum"), _("Self-assessment"), _("Evidence note")]
+    rows = [
+        [row.indicator.cluster.code, row.indicator.number, row.indicator.name, row.max_points, None, ""]
+        for row in SelfAssessment.objects.filter(evaluation=evaluation).select_related("indicator__cluster")
+        .order_by("indicator__cluster__order", "indicator__number")
+    ]
+    return header, rows
+
+
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+def download(header, rows, *, file_stem: str, fmt: str, sheet_title: str) -> HttpResponse:
+    """A table as an XLSX or CSV attachment; 404 for any other format."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    if fmt == "xlsx":
+        body, content_type = to_xlsx(header, rows, sheet_title), XLSX_CONTENT_TYPE
+    else:
+        body, content_type = to_csv(header, rows), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_stem}.{fmt}"'
+    return response

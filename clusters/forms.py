@@ -1,12 +1,14 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.forms import modelformset_factory
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Evaluation, FieldDeduction, SelfAssessment
 from clusters.services import ScoreChange
+from clusters.tables import TableError, read_table
 
 
 class SelfAssessmentForm(forms.ModelForm):
@@ -154,3 +156,40 @@ class StageForm(forms.Form):
                 forms.ValidationError(_("Say why this final evaluation is reopened."), code="reason_required"),
             )
         return cleaned
+
+
+def _table_error_message(error: TableError) -> str:
+    max_mb = settings.IMPORT_MAX_BYTES / (1024 * 1024)
+    messages = {
+        "too_large": _("The file is larger than %(size)s MB.") % {"size": number_format(max_mb, 1)},
+        "empty": _("The file is empty."),
+        "no_rows": _("The file has no rows."),
+        "too_many_rows": _("The file has more than %(rows)s rows.") % {"rows": settings.IMPORT_MAX_ROWS},
+    }
+    return messages.get(
+        error.code, _("The file is neither an XLSX workbook nor a CSV text file. Save it from Excel as .xlsx or .csv.")
+    )
+
+
+class ScoreImportForm(forms.Form):
+    """An XLSX or CSV upload, recognised by its content; `cleaned_data["table"]` is the parsed table.
+
+    The file is read in memory and never stored.
+    """
+
+    file = forms.FileField(
+        label=_("File (XLSX or CSV)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_table_error_message(TableError("", code="too_large")), code="too_large")
+        try:
+            self.cleaned_data["table"] = read_table(
+                upload.read(), max_bytes=settings.IMPORT_MAX_BYTES, max_rows=settings.IMPORT_MAX_ROWS
+            )
+        except TableError as error:
+            raise forms.ValidationError(_table_error_message(error), code=error.code) from error
+        return upload

@@ -160,13 +160,14 @@ def _claim(queryset, *, pk: int, version: int) -> bool:
 
 
 @transaction.atomic
-def self_assessments_update(*, evaluation: Evaluation, changes: list[ScoreChange]) -> int:
+def self_assessments_update(*, evaluation: Evaluation, changes: list[ScoreChange], reason: str = "") -> int:
     """Saves the changed scores of one evaluation, all or nothing. Returns how many were saved.
 
     Each row is saved only if its version is still the one its form was loaded with
     (`UPDATE ... WHERE version = X`); otherwise `EditConflict` names every such row and the whole
     save is rolled back. Raises `StageClosed` outside the self-assessment stage, and lets the
     database's IntegrityError through (for example a score below deductions recorded meanwhile).
+    `reason` is kept in each row's history record (an import names its file there).
     """
     if not _lock_evaluation(evaluation).is_self_assessment_open:
         raise StageClosed(evaluation)
@@ -178,6 +179,8 @@ def self_assessments_update(*, evaluation: Evaluation, changes: list[ScoreChange
             continue
         row = rows[change.pk]
         row.score, row.evidence, row.version = change.score, change.evidence, change.version + 1
+        if reason:
+            row._change_reason = reason
         row.save(update_fields=["score", "evidence", "version", "updated_at"])  # records the history
     if stale:
         raise EditConflict(stale)

@@ -15,4 +15,8 @@ urlpatterns = [
     path("evaluasi/<int:year>/pengurangan/<int:pk>/ubah/", views.deduction_edit, name="deduction-edit"),
     path("evaluasi/<int:year>/pengurangan/<int:pk>/hapus/", views.deduction_delete, name="deduction-delete"),
     path("evaluasi/<int:year>/indikator/<int:number>/riwayat/", views.indicator_history, name="indicator-history"),
+    path("evaluasi/<int:year>/unduh/<str:fmt>/", views.evaluation_export, name="evaluation-export"),
+    path("evaluasi/<int:year>/impor/templat/", views.score_import_template, name="score-import-template"),
+    path("evaluasi/<int:year>/impor/", views.score_import, name="score-import"),
+    path("evaluasi/<int:year>/impor/konfirmasi/", views.score_import_confirm, name="score-import-confirm"),
 ]

@@ -1,5 +1,7 @@
 """Pages of the evaluation: thin views that read through selectors and write through services."""
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -12,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from clusters import charts, selectors, services
-from clusters.forms import DeductionForm, SelfAssessmentFormSet, StageForm
+from clusters import charts, exports, imports, selectors, services
+from clusters.forms import DeductionForm, ScoreImportForm, SelfAssessmentFormSet, StageForm
 from clusters.models import Cluster, Evaluation, FieldDeduction, SelfAssessment
 from clusters.selectors import evaluation_summaries
 from kelurahan.selectors import patbm_coverage
@@ -259,3 +261,73 @@ def indicator_history(request, year, number):
     row = _self_assessment(year, number)
     return render(request, "clusters/indicator_history.html",
                   {"row": row, "evaluation": row.evaluation, "changes": selectors.indicator_history(row)})
+
+
+@require_GET
+@permission_required("clusters.view_selfassessment", raise_exception=True)
+def evaluation_export(request, year, fmt):
+    """The evaluation's score table (one row per indicator) as XLSX or CSV, columns in the active language."""
+    evaluation = get_object_or_404(Evaluation, year=year)
+    header, rows = exports.evaluation_score_table(evaluation)
+    return exports.download(header, rows, file_stem=f"kla-{year}-nilai", fmt=fmt, sheet_title=f"KLA {year}")
+
+
+@require_GET
+@permission_required("clusters.view_selfassessment", raise_exception=True)
+def score_import_template(request, year):
+    """A blank XLSX import template with the evaluation's indicator rows filled in."""
+    evaluation = get_object_or_404(Evaluation, year=year)
+    header, rows = exports.import_template_table(evaluation)
+    return exports.download(header, rows, file_stem=f"kla-{year}-templat-impor", fmt="xlsx", sheet_title=f"KLA {year}")
+
+
+@permission_required("clusters.change_selfassessment", raise_exception=True)
+def score_import(request, year):
+    """Upload a spreadsheet of self-assessment scores; answers with a preview, writes nothing."""
+    evaluation = get_object_or_404(Evaluation, year=year)
+    form = ScoreImportForm(request.POST or None, request.FILES or None)
+    preview, token = None, ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            preview = imports.scores_preview(
+                evaluation=evaluation, table=form.cleaned_data["table"], file_name=Path(upload.name).name
+            )
+        except imports.ImportRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            if preview.can_confirm:
+                token = imports.preview_token(preview, user_id=request.user.pk)
+    return render(request, "clusters/score_import.html",
+                  {"evaluation": evaluation, "form": form, "preview": preview, "token": token})
+
+
+@require_POST
+@permission_required("clusters.change_selfassessment", raise_exception=True)
+def score_import_confirm(request, year):
+    """Applies a previewed import: every row or none; refuses rows changed since the preview."""
+    evaluation = get_object_or_404(Evaluation, year=year)
+    refusal = ""
+    try:
+        confirmed = imports.token_read(request.POST.get("token", ""), evaluation=evaluation, user_id=request.user.pk)
+        saved = imports.scores_import(evaluation=evaluation, confirmed=confirmed)
+    except imports.TokenInvalid:
+        refusal = _("Nothing was saved: the preview has expired or is not valid. Upload the file again.")
+    except services.EditConflict as conflict:
+        numbers = sorted(SelfAssessment.objects.filter(pk__in=conflict.pks)
+                         .values_list("indicator__number", flat=True))
+        refusal = _("Nothing was saved: someone changed indicator(s) %(numbers)s after the preview. Upload the "
+                    "file again to see the current values.") % {"numbers": ", ".join(map(str, numbers))}
+    except services.StageClosed:
+        evaluation.refresh_from_db()
+        refusal = _("Nothing was saved: the evaluation is no longer in the self-assessment stage.")
+    except IntegrityError:
+        refusal = _("Nothing was saved: the database refused a value (a deduction may have been recorded "
+                    "meanwhile). Upload the file again.")
+    if refusal:
+        return render(request, "clusters/score_import.html",
+                      {"evaluation": evaluation, "form": ScoreImportForm(), "preview": None, "token": "",
+                       "refusal": refusal}, status=CONFLICT)
+    messages.success(request, _("%(count)s rows imported from %(file)s.") % {"count": saved,
+                                                                            "file": confirmed.file_name})
+    return redirect("clusters:evaluation-detail", year=year)

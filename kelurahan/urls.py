@@ -16,4 +16,5 @@ urlpatterns = [
     path("kecamatan/<int:pk>/ubah/", views.KecamatanUpdateView.as_view(), name="kecamatan-update"),
     path("kecamatan/<int:pk>/status/", views.KecamatanActiveToggleView.as_view(), name="kecamatan-toggle-active"),
     path("cakupan/", views.coverage, name="coverage"),
+    path("patbm/unduh/<str:fmt>/", views.patbm_export, name="patbm-export"),
 ]

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
+from clusters.exports import download
 from kelurahan import charts, selectors, services
+from kelurahan.exports import patbm_register_table
 from kelurahan.forms import KecamatanForm, KelurahanFilterForm, KelurahanForm, PatbmForm, patbm_version
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
 
@@ -265,3 +267,12 @@ def coverage(request):
     return render(
         request, "kelurahan/coverage.html", {"report": report, "figures": figures, "step_legend": step_legend}
     )
+
+
+@require_GET
+@permission_required("kelurahan.view_patbm", raise_exception=True)
+def patbm_export(request, fmt):
+    """The PATBM register (every kelurahan, its step, dates, SK and activists) as XLSX or CSV."""
+    header, rows = patbm_register_table()
+    stem = f"register-patbm-{timezone.localdate():%Y%m%d}"
+    return download(header, rows, file_stem=stem, fmt=fmt, sheet_title="PATBM")

@@ -208,6 +208,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: inactivity expiry
 
+# Spreadsheet imports: the largest upload in bytes and the most data rows read from it.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "500"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
