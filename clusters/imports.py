@@ -31,7 +31,7 @@ class ImportRefused(Exception):
 
 
 class TokenInvalid(Exception):
-    """The confirm form's token was altered, expired, or belongs to another user or evaluation."""
+    """The confirm form's token was altered, expired, or belongs to another evaluation."""
 
 
 def _column_names(msgid: str) -> set[str]:
@@ -178,12 +178,15 @@ def _score_problems(score: Decimal, current: SelfAssessment) -> list[str]:
     return []
 
 
-def preview_token(preview: ScorePreview, *, user_id: int) -> str:
-    """The preview's changes, signed, for the confirm form's hidden field."""
+def preview_token(preview: ScorePreview) -> str:
+    """The preview's changes, signed, for the confirm form's hidden field.
+
+    Replaying a token is harmless: each change carries the row version it was previewed from, so a
+    second confirm (by anyone) is refused as a conflict instead of saving twice.
+    """
     return signing.dumps(
         {
             "year": preview.evaluation.year,
-            "user": user_id,
             "file": preview.file_name,
             "changes": [
                 [row.pk, row.version, None if row.new_score is None else str(row.new_score), row.new_evidence]
@@ -201,13 +204,13 @@ class ConfirmedImport:
     changes: list[services.ScoreChange]
 
 
-def token_read(token: str, *, evaluation: Evaluation, user_id: int) -> ConfirmedImport:
-    """The changes signed into `token`; TokenInvalid when altered, expired or not this user's and evaluation's."""
+def token_read(token: str, *, evaluation: Evaluation) -> ConfirmedImport:
+    """The changes signed into `token`; TokenInvalid when altered, expired or made for another evaluation."""
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature as error:  # SignatureExpired is a BadSignature too
         raise TokenInvalid from error
-    if data.get("year") != evaluation.year or data.get("user") != user_id:
+    if data.get("year") != evaluation.year:
         raise TokenInvalid
     changes = [
         services.ScoreChange(pk=pk, version=version, score=None if score is None else Decimal(score),

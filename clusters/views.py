@@ -297,7 +297,7 @@ def score_import(request, year):
             form.add_error("file", str(refused))
         else:
             if preview.can_confirm:
-                token = imports.preview_token(preview, user_id=request.user.pk)
+                token = imports.preview_token(preview)
     return render(request, "clusters/score_import.html",
                   {"evaluation": evaluation, "form": form, "preview": preview, "token": token})
 
@@ -309,7 +309,7 @@ def score_import_confirm(request, year):
     evaluation = get_object_or_404(Evaluation, year=year)
     refusal = ""
     try:
-        confirmed = imports.token_read(request.POST.get("token", ""), evaluation=evaluation, user_id=request.user.pk)
+        confirmed = imports.token_read(request.POST.get("token", ""), evaluation=evaluation)
         saved = imports.scores_import(evaluation=evaluation, confirmed=confirmed)
     except imports.TokenInvalid:
         refusal = _("Nothing was saved: the preview has expired or is not valid. Upload the file again.")

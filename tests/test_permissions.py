@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal as D
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from clusters import imports
 from clusters.models import Evaluation, FieldDeduction, SelfAssessment
 from clusters.services import evaluation_create
+from clusters.tables import read_table
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
 
 ANONYMOUS, TASK_FORCE, STAFF, ADMIN = "anonymous", "task_force", "staff", "admin"
@@ -54,6 +57,7 @@ class Route:
     get: frozenset = EVERYONE
     post: frozenset = NOBODY
     post_data: Callable[[World], dict] | None = None
+    writes: bool = True  # False: a POST that only answers (an import preview), checked for no change
 
 
 def _deduction_form(world):
@@ -83,6 +87,18 @@ def _kecamatan_form(world):
 def _patbm_form(world):
     return {"step": "2", "step_date": "2019-03-01", "sk_number": "", "sk_date": "", "activist_count": "0",
             "note": "Sosialisasi di kantor kelurahan."}
+
+
+def _import_upload(world):
+    return {"file": SimpleUploadedFile("nilai.csv", b"No.;Penilaian mandiri\n3;12,5\n")}
+
+
+def _import_token(world):
+    """A signed preview of one change, as the preview page hands it to the user who uploaded."""
+    evaluation = Evaluation.objects.get(year=world.open_year)
+    preview = imports.scores_preview(evaluation=evaluation, table=read_table(_import_upload(world)["file"].read()),
+                                     file_name="nilai.csv")
+    return {"token": imports.preview_token(preview)}
 
 
 ROUTES: dict[str, Route] = {
@@ -132,6 +148,16 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: {"pk": w.empty_kecamatan.pk}, get=ADMINS, post=ADMINS, post_data=lambda w: {},
     ),
     "kelurahan:coverage": Route(),
+    # --- issue 6: spreadsheet export and score import ---
+    "clusters:evaluation-export": Route(kwargs=lambda w: {"year": w.open_year, "fmt": "xlsx"}),
+    "clusters:score-import-template": Route(kwargs=lambda w: {"year": w.open_year}),
+    "clusters:score-import": Route(
+        kwargs=lambda w: {"year": w.open_year}, get=WRITERS, post=WRITERS, post_data=_import_upload, writes=False,
+    ),
+    "clusters:score-import-confirm": Route(
+        kwargs=lambda w: {"year": w.open_year}, get=NOBODY, post=WRITERS, post_data=_import_token,
+    ),
+    "kelurahan:patbm-export": Route(kwargs=lambda w: {"fmt": "csv"}),
 }
 
 
@@ -235,7 +261,7 @@ def test_post_is_refused_with_nothing_changed_unless_the_role_may_write(client, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", [name for name, route in ROUTES.items() if route.post_data])
+@pytest.mark.parametrize("name", [name for name, route in ROUTES.items() if route.post_data and route.writes])
 def test_every_write_route_really_writes_for_a_writer(client, world, request, name):
     """Guards the table: the post data of each write route is a real write, so the 403s above mean something."""
     role = sorted(ROUTES[name].post)[0]

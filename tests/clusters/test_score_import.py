@@ -202,7 +202,7 @@ def test_row_changed_after_preview_refuses_the_whole_import(staff_client):
     assert _scores(2019) == before  # indicator 1 was not saved either
 
 
-def test_tampered_or_foreign_token_is_refused(staff_client, task_force_user):
+def test_tampered_or_foreign_token_is_refused(staff_client):
     response = _upload(staff_client, 2019, "nilai.csv", _csv([["21", "5"]]))
     token = response.context["token"]
     url = reverse("clusters:score-import-confirm", args=[2019])
@@ -214,14 +214,13 @@ def test_tampered_or_foreign_token_is_refused(staff_client, task_force_user):
     assert SelfAssessment.objects.get(evaluation__year=2019, indicator__number=21).score is None
 
 
-def test_token_of_another_user_is_refused(staff_client, demo):
-    from django.contrib.auth import get_user_model
-
+def test_confirming_the_same_preview_twice_saves_once(staff_client):
     response = _upload(staff_client, 2019, "nilai.csv", _csv([["21", "5"]]))
-    admin = Client()
-    admin.force_login(get_user_model().objects.get(username="admin"))
-    done = admin.post(reverse("clusters:score-import-confirm", args=[2019]), {"token": response.context["token"]})
-    assert done.status_code == 409
+    assert _confirm(staff_client, 2019, response).status_code == 302
+    version = SelfAssessment.objects.get(evaluation__year=2019, indicator__number=21).version
+    again = _confirm(staff_client, 2019, response)
+    assert again.status_code == 409 and "seseorang mengubah indikator 21" in again.content.decode()
+    assert SelfAssessment.objects.get(evaluation__year=2019, indicator__number=21).version == version
 
 
 @pytest.mark.parametrize(
