@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kelurahan.models import Kelurahan, Patbm
@@ -13,8 +14,10 @@ def patbm_register_table() -> tuple[list[str], list[list]]:
     A kelurahan without a PATBM record is at step 1 with no dates.
     """
     header = [
-        _("Kecamatan"), _("Kelurahan"), _("Kemendagri code"), _("Step"), _("Step name"), _("Date of this step"),
-        _("SK number"), _("SK date"), _("Number of activists"), _("Note"), _("Active"),
+        capfirst(name) for name in (
+            _("Kecamatan"), _("Kelurahan"), _("Kemendagri code"), _("Step"), _("Step name"), _("Date of this step"),
+            _("SK number"), _("SK date"), _("Number of activists"), _("Note"), _("Active"),
+        )
     ]
     rows = []
     for kelurahan in Kelurahan.objects.select_related("kecamatan", "patbm").order_by("kecamatan__code", "code"):
