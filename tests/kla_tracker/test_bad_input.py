@@ -100,3 +100,33 @@ def test_another_roles_write_is_refused(client, demo, task_force_user):
                            {"step": "2", "step_date": "2019-03-01", "activist_count": "3", "note": ""})
     assert response.status_code == 403
     assert _snapshot() == before
+
+
+@pytest.mark.parametrize("value", BAD_NUMBERS[:-1] + BAD_TEXT[1:])
+def test_score_import_file_cell(client, demo, staff_user, value):
+    """A bad score cell in an uploaded file: the preview names it, offers no confirm, writes nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(staff_user)
+    url = reverse("clusters:score-import", kwargs={"year": 2019})
+    cell = '"' + value.replace('"', '""') + '"'
+    upload = SimpleUploadedFile("nilai.csv", f"No.;Penilaian mandiri\n3;{cell}\n".encode())
+    before = _snapshot()
+    response = client.post(url, {"file": upload})
+    _refused(response)
+    assert 'id="confirm-form"' not in response.content.decode()
+    assert _snapshot() == before
+
+
+def test_score_import_without_csrf_token_is_refused(demo, staff_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+    url = reverse("clusters:score-import", kwargs={"year": 2019})
+    before = _snapshot()
+    upload = SimpleUploadedFile("nilai.csv", b"No.;Penilaian mandiri\n3;20\n")
+    assert client.post(url, {"file": upload}).status_code == 403
+    confirm = reverse("clusters:score-import-confirm", kwargs={"year": 2019})
+    assert client.post(confirm, {"token": "x"}).status_code == 403
+    assert _snapshot() == before
