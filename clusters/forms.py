@@ -171,7 +171,7 @@ def _table_error_message(error: TableError) -> str:
     )
 
 
-class ScoreImportForm(forms.Form):
+class SpreadsheetUploadForm(forms.Form):
     """An XLSX or CSV upload, recognised by its content; `cleaned_data["table"]` is the parsed table.
 
     The file is read in memory and never stored.

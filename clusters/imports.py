@@ -42,7 +42,8 @@ def _column_names(msgid: str) -> set[str]:
     return names
 
 
-def _find_column(header: list[str], msgid: str) -> str | None:
+def find_column(header: list[str], msgid: str) -> str | None:
+    """The header cell that names `msgid` in Indonesian or English (any case), or None."""
     names = _column_names(msgid)
     return next((column for column in header if column.casefold() in names), None)
 
@@ -103,9 +104,9 @@ def scores_preview(*, evaluation: Evaluation, table: Table, file_name: str) -> S
     imports as it is. An empty score or note cell leaves the stored value unchanged.
     Raises ImportRefused when the number or score column is missing.
     """
-    number_column = _find_column(table.header, "No.")
-    score_column = _find_column(table.header, "Self-assessment")
-    evidence_column = _find_column(table.header, "Evidence note")
+    number_column = find_column(table.header, "No.")
+    score_column = find_column(table.header, "Self-assessment")
+    evidence_column = find_column(table.header, "Evidence note")
     if not number_column or not score_column:
         raise ImportRefused(
             _("The file needs the columns “%(number)s” and “%(score)s” in its first row. Download the import "

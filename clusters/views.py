@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from clusters import charts, exports, imports, selectors, services
-from clusters.forms import DeductionForm, ScoreImportForm, SelfAssessmentFormSet, StageForm
+from clusters.forms import DeductionForm, SelfAssessmentFormSet, SpreadsheetUploadForm, StageForm
 from clusters.models import Cluster, Evaluation, FieldDeduction, SelfAssessment
 from clusters.selectors import evaluation_summaries
 from kelurahan.selectors import patbm_coverage
@@ -285,7 +285,7 @@ def score_import_template(request, year):
 def score_import(request, year):
     """Upload a spreadsheet of self-assessment scores; answers with a preview, writes nothing."""
     evaluation = get_object_or_404(Evaluation, year=year)
-    form = ScoreImportForm(request.POST or None, request.FILES or None)
+    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
     preview, token = None, ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -326,7 +326,7 @@ def score_import_confirm(request, year):
                     "meanwhile). Upload the file again.")
     if refusal:
         return render(request, "clusters/score_import.html",
-                      {"evaluation": evaluation, "form": ScoreImportForm(), "preview": None, "token": "",
+                      {"evaluation": evaluation, "form": SpreadsheetUploadForm(), "preview": None, "token": "",
                        "refusal": refusal}, status=CONFLICT)
     messages.success(request, _("%(count)s rows imported from %(file)s.") % {"count": saved,
                                                                             "file": confirmed.file_name})

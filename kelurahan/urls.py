@@ -17,4 +17,6 @@ urlpatterns = [
     path("kecamatan/<int:pk>/status/", views.KecamatanActiveToggleView.as_view(), name="kecamatan-toggle-active"),
     path("cakupan/", views.coverage, name="coverage"),
     path("patbm/unduh/<str:fmt>/", views.patbm_export, name="patbm-export"),
+    path("patbm/impor/", views.patbm_import, name="patbm-import"),
+    path("patbm/impor/konfirmasi/", views.patbm_import_confirm, name="patbm-import-confirm"),
 ]

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -6,12 +8,14 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
 from clusters.exports import download
-from kelurahan import charts, selectors, services
+from clusters.forms import SpreadsheetUploadForm
+from clusters.imports import ImportRefused, TokenInvalid
+from kelurahan import charts, imports, selectors, services
 from kelurahan.exports import patbm_register_table
 from kelurahan.forms import KecamatanForm, KelurahanFilterForm, KelurahanForm, PatbmForm, patbm_version
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
@@ -276,3 +280,37 @@ def patbm_export(request, fmt):
     header, rows = patbm_register_table()
     stem = f"register-patbm-{timezone.localdate():%Y%m%d}"
     return download(header, rows, file_stem=stem, fmt=fmt, sheet_title="PATBM")
+
+
+@permission_required("kelurahan.change_patbm", raise_exception=True)
+def patbm_import(request):
+    """Upload a spreadsheet of PATBM steps (e.g. the edited register); answers with a preview, writes nothing."""
+    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
+    preview, token = None, ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            preview = imports.patbm_preview(table=form.cleaned_data["table"],
+                                            file_name=Path(form.cleaned_data["file"].name).name)
+        except ImportRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            token = imports.preview_token(preview) if preview.can_confirm else ""
+    return render(request, "kelurahan/patbm_import.html", {"form": form, "preview": preview, "token": token})
+
+
+@require_POST
+@permission_required("kelurahan.change_patbm", raise_exception=True)
+def patbm_import_confirm(request):
+    """Applies a previewed PATBM import: every row or none; refuses records changed since the preview."""
+    try:
+        file_name, saved = imports.patbm_import(token=request.POST.get("token", ""))
+    except TokenInvalid:
+        refusal = _("Nothing was saved: the preview has expired or is not valid. Upload the file again.")
+    except imports.PatbmImportRefused as refused:
+        refusal = _("Nothing was saved: the PATBM of %(kelurahan)s changed after the preview. Upload the file "
+                    "again to see the current values.") % {"kelurahan": ", ".join(map(str, refused.kelurahan))}
+    else:
+        messages.success(request, _("%(count)s rows imported from %(file)s.") % {"count": saved, "file": file_name})
+        return redirect("kelurahan:kelurahan-list")
+    return render(request, "kelurahan/patbm_import.html",
+                  {"form": SpreadsheetUploadForm(), "preview": None, "token": "", "refusal": refusal}, status=409)

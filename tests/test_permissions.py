@@ -20,6 +20,7 @@ from clusters import imports
 from clusters.models import Evaluation, FieldDeduction, SelfAssessment
 from clusters.services import evaluation_create
 from clusters.tables import read_table
+from kelurahan import imports as patbm_imports
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
 
 ANONYMOUS, TASK_FORCE, STAFF, ADMIN = "anonymous", "task_force", "staff", "admin"
@@ -101,6 +102,18 @@ def _import_token(world):
     return {"token": imports.preview_token(preview)}
 
 
+PATBM_IMPORT = b"Kode Kemendagri;Tahap;Tanggal tahap ini\n32.71.01.1001;2;2019-03-01\n"
+
+
+def _patbm_import_upload(world):
+    return {"file": SimpleUploadedFile("patbm.csv", PATBM_IMPORT)}
+
+
+def _patbm_import_token(world):
+    preview = patbm_imports.patbm_preview(table=read_table(PATBM_IMPORT), file_name="patbm.csv")
+    return {"token": patbm_imports.preview_token(preview)}
+
+
 ROUTES: dict[str, Route] = {
     "clusters:home": Route(),
     "clusters:evaluation-list": Route(),
@@ -158,6 +171,8 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: {"year": w.open_year}, get=NOBODY, post=WRITERS, post_data=_import_token,
     ),
     "kelurahan:patbm-export": Route(kwargs=lambda w: {"fmt": "csv"}),
+    "kelurahan:patbm-import": Route(get=WRITERS, post=WRITERS, post_data=_patbm_import_upload, writes=False),
+    "kelurahan:patbm-import-confirm": Route(get=NOBODY, post=WRITERS, post_data=_patbm_import_token),
 }
 
 
