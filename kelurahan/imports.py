@@ -8,11 +8,13 @@ through `services.patbm_save`, which refuses a record changed after the preview.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from django.core import signing
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -73,8 +75,18 @@ class PatbmRow:
     @property
     def diffs(self) -> list[tuple[str, str, str]]:
         """(column name, old, new) of each changed field, for the preview."""
-        return [(capfirst(_(COLUMNS[name])), self.old.get(name, ""), self.new.get(name, ""))
+        return [(capfirst(_(COLUMNS[name])), _shown(name, self.old.get(name, "")), _shown(name, self.new.get(name, "")))
                 for name in self.changed_fields]
+
+
+def _shown(name: str, value: str) -> str:
+    """A date as the UI shows dates (e.g. 04-03-2019 in Indonesian); other values as they are."""
+    if name.endswith("date") and value:
+        try:
+            return date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    return value
 
 
 @dataclass

@@ -34,6 +34,7 @@ def test_pages_raise_no_content_security_policy_violations(live_server, page, de
         reverse("kelurahan:patbm-update", args=[Kelurahan.objects.get(code="32.71.01.1007").pk]),
         reverse("kelurahan:coverage"),
         reverse("clusters:score-import", kwargs={"year": 2019}),
+        reverse("kelurahan:patbm-import"),
     ]
     for path in pages:
         page.goto(f"{live_server.url}{path}")

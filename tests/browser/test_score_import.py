@@ -8,6 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from clusters.models import SelfAssessment
+from kelurahan.models import Patbm
 from tests.browser.conftest import log_in
 
 NEW_SCORES = {18: 30, 19: 27.5, 22: 40}  # Klaster IV and V are not scored yet in the 2019 demo
@@ -72,3 +73,31 @@ def test_a_bad_row_is_shown_beside_its_line_and_nothing_can_be_confirmed(live_se
     assert "Baris ganda" in page.inner_text("#preview-rows tr[data-line='4']")
     assert page.locator("#confirm-form").count() == 0
     page.screenshot(path=artifacts / "score-import-problems.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_import_patbm_steps_from_the_register(live_server, page, demo, artifacts, tmp_path):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if "Security Policy" in message.text else None)
+    log_in(page, live_server, "staf")
+    page.goto(f"{live_server.url}{reverse('kelurahan:kelurahan-list')}")
+    page.click("text=Impor tahap PATBM")
+    upload = tmp_path / "register-patbm.csv"
+    upload.write_bytes(
+        "Kode Kemendagri;Tahap;Tanggal tahap ini;Nomor SK;Tanggal SK;Catatan\n"
+        "32.71.01.1001;2;04/03/2019;;;“sudah ada MoU”\n"
+        "32.71.03.1006;5;11/03/2019;400/Kep.77-DPMPPA/2019;11/03/2019;\n".encode("cp1252")
+    )
+    page.set_input_files("#id_file", str(upload))
+    with page.expect_navigation():
+        page.click("text=Tampilkan pratinjau")
+    assert "2 PATBM akan berubah" in page.inner_text("#change-summary")
+    assert "400/Kep.77-DPMPPA/2019" in page.inner_text("#preview-rows tr[data-line='3']")
+    page.screenshot(path=artifacts / "patbm-import-preview.png", full_page=True)
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.screenshot(path=artifacts / "patbm-import-preview-phone.png", full_page=True)
+    with page.expect_navigation():
+        page.click("text=Simpan perubahan ini")
+    assert "2 baris diimpor dari register-patbm.csv" in page.inner_text("main")
+    assert Patbm.objects.get(kelurahan__code="32.71.01.1001").note == "“sudah ada MoU”"
+    assert errors == []
