@@ -10,10 +10,21 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from clusters import history, scoring
-from clusters.models import Cluster, Evaluation, FieldDeduction, Predicate, SelfAssessment
+from clusters.models import Cluster, DataVersion, Evaluation, FieldDeduction, Predicate, SelfAssessment
 
 # Stages from which the evaluation has a field result (deductions are final or being made).
 FIELD_RESULT_STAGES = (Evaluation.Stage.FIELD_VERIFICATION, Evaluation.Stage.FINAL)
+
+
+def data_version() -> int:
+    """The database's current data version (one query); it changes with every write to the data the
+    dashboard shows (see `DataVersion`).
+
+    Read it *before* the data it keys: content computed from newer data and stored under an older
+    version is never served once the newer version is read, whereas the reverse would be stale.
+    """
+    value = DataVersion.objects.filter(pk=1).values_list("value", flat=True).first()
+    return 0 if value is None else value
 
 
 def evaluation_scores(evaluation: Evaluation) -> list[scoring.IndicatorScore]:

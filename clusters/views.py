@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -27,16 +28,22 @@ DEDUCTIONS_ABOVE_SCORE = _lazy("Nothing was saved: deductions may not exceed the
 @require_GET
 @permission_required("clusters.view_evaluation", raise_exception=True)
 def home(request):
-    """The dashboard: the latest result, the gap to Nindya, five charts and PATBM coverage."""
-    dashboard = selectors.dashboard()
+    """The dashboard: the latest result, the gap to Nindya, five charts and PATBM coverage.
+
+    The template caches its body per data version, language and role; the figures are computed
+    lazily, only when that cache misses.
+    """
+    version = selectors.data_version()  # before the data: see data_version()
+    dashboard = SimpleLazyObject(selectors.dashboard)
     return render(
         request,
         "clusters/home.html",
         {
+            "data_version": version,
             "dashboard": dashboard,
-            "summaries": list(reversed(dashboard.evaluations)),
-            "charts": charts.dashboard_charts(dashboard),
-            "coverage": patbm_coverage(),
+            "summaries": SimpleLazyObject(lambda: list(reversed(dashboard.evaluations))),
+            "charts": SimpleLazyObject(lambda: charts.dashboard_charts(dashboard)),
+            "coverage": SimpleLazyObject(patbm_coverage),
         },
     )
 
