@@ -304,7 +304,7 @@ class Predicate(models.Model):
 class DataVersion(models.Model):
     """One row whose `value` the database replaces with a random number on every write to what the
     dashboard shows: scores, deductions, evaluations, indicators, clusters, predicates, kecamatan,
-    kelurahan and PATBM (triggers, migration 0004). Admin edits, bulk updates and raw SQL are
+    kelurahan and PATBM with its history (triggers, migration 0004). Admin edits, bulk updates and raw SQL are
     caught as well as the app's own saves. A rolled-back write rolls the value back with it.
 
     Cached figures are keyed by it, so they are never older than the data (see `selectors.data_version`).

@@ -19,6 +19,7 @@ TABLES = [
     "kelurahan_kecamatan",
     "kelurahan_kelurahan",
     "kelurahan_patbm",
+    "kelurahan_historicalpatbm",  # the coverage timeline is built from the PATBM history
 ]
 VERSION_TABLE = "clusters_dataversion"
 OPERATIONS = ["insert", "update", "delete"]
