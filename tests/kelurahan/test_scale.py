@@ -88,14 +88,14 @@ def test_coverage_page_pages_the_kecamatan_and_counts_every_one(client, many_kec
     assert report.headline.total == active
     assert f'data-testid="coverage-count">{report.headline.covered} dari {active}<' in html
     assert len(report.by_kecamatan) == selectors.KECAMATAN_PER_PAGE
-    assert "Kecamatan 1–25 dari 66" in html  # 6 of Bogor + 60 made up (the lonely one has no active kelurahan)
+    assert "Kecamatan 1–25 dari 66," in html  # 6 of Bogor + 60 made up (the lonely one has no active kelurahan)
     # The treemap and the still-without lists hold this page's kecamatan only.
     assert {row.kecamatan_name for row in report.rows} == set(report.by_kecamatan)
     assert "?page=2" in html
 
     last = client.get(url, {"page": 3})
     assert len(last.context["report"].by_kecamatan) == 66 - 50
-    assert "Kecamatan 51–66 dari 66" in last.content.decode()
+    assert "Kecamatan 51–66 dari 66," in last.content.decode()
     assert last.context["report"].headline.total == active
 
 
