@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
@@ -23,8 +24,11 @@ def data_version() -> int:
     Read it *before* the data it keys: content computed from newer data and stored under an older
     version is never served once the newer version is read, whereas the reverse would be stale.
     """
-    value = DataVersion.objects.filter(pk=1).values_list("value", flat=True).first()
-    return 0 if value is None else value
+    # Plain SQL: read on every dashboard, list and coverage request, it skips the ORM's query building.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {DataVersion._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return 0 if row is None else row[0]
 
 
 def evaluation_scores(evaluation: Evaluation) -> list[scoring.IndicatorScore]:
