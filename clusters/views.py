@@ -71,9 +71,11 @@ def evaluation_report(request, year):
     """A printable report of one evaluation for the task force's coordination meeting: the
     dashboard as it stood for that year, the evaluation's losses with the jurors' reasons, and
     PATBM coverage per kecamatan today."""
-    evaluation = get_object_or_404(Evaluation, year=year)
     dashboard = selectors.dashboard(up_to_year=year)
     item = dashboard.summary_for(year)
+    if item is None:
+        raise Http404
+    evaluation = item.evaluation
     coverage = coverage_report(timeline=False)
     report_charts = charts.dashboard_charts(dashboard, focus=item)
     reasons = selectors.deduction_reasons(evaluation) if item.has_field_result else {}
