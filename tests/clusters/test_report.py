@@ -118,7 +118,8 @@ def test_2019_report_says_there_is_no_field_result_and_shows_the_self_assessment
     assert "Belum ada hasil lapangan untuk 2019" in _between(html, "report-losses", "report-headroom")
     assert 'id="chart-losses"' not in html
     assert _figure(html, "chart-years")["data"][0]["x"] == [2017, 2018, 2019]
-    assert [trace["name"] for trace in _figure(html, "chart-clusters")["data"]] == ["Penilaian mandiri", "Tidak diklaim"]
+    clusters = _figure(html, "chart-clusters")
+    assert [trace["name"] for trace in clusters["data"]] == ["Penilaian mandiri", "Tidak diklaim"]
     assert "Tahap: <strong id=\"report-stage\">Penilaian mandiri</strong>" in html
 
 
