@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from clusters import scoring, selectors
+from clusters import charts, scoring, selectors
 from clusters.demo import DEDUCTIONS
 from clusters.models import Evaluation
 from clusters.services import evaluation_create
@@ -158,3 +158,29 @@ def test_report_query_count_does_not_grow_with_years_indicators_or_kelurahan(
     with django_assert_max_num_queries(len(small.captured_queries)):
         html = client.get(reverse("clusters:evaluation-report", kwargs={"year": 2046})).content.decode()
     assert "2046" in html
+
+
+def test_dashboard_up_to_a_year_leaves_later_evaluations_out_and_keeps_the_field_result_before(demo):
+    full = selectors.dashboard()
+    assert [item.year for item in full.evaluations] == [2017, 2018, 2019]
+    up_to_2018 = selectors.dashboard(up_to_year=2018)
+    assert [item.year for item in up_to_2018.evaluations] == [2017, 2018]
+    assert up_to_2018.reference.year == 2018 and up_to_2018.previous.year == 2017
+    assert up_to_2018.field_result_before(up_to_2018.summary_for(2017)) is None
+    assert full.field_result_before(full.summary_for(2019)).year == 2018
+
+
+def test_charts_focused_on_a_year_without_field_result_draw_no_losses(demo):
+    board = selectors.dashboard()
+    home = charts.dashboard_charts(board)
+    assert home.focus.year == 2018 and home.losses is not None  # the home page: the latest field result
+    with translation.override("en"):
+        focused = charts.dashboard_charts(board, focus=board.summary_for(2019))
+    assert focused.focus.year == 2019 and focused.losses is None and focused.loss_indicators == []
+    assert [trace["name"] for trace in focused.clusters["data"]] == ["Self-assessment", "Not claimed"]
+
+
+def test_deduction_reasons_are_grouped_by_indicator_in_recorded_order(demo):
+    reasons = selectors.deduction_reasons(Evaluation.objects.get(year=2018))
+    assert sorted(reasons) == sorted(number for number, _, _ in DEDUCTIONS[2018])
+    assert reasons[3] == [selectors.DeductionReason(Decimal("14.50"), DEDUCTIONS[2018][0][2])]
