@@ -122,8 +122,9 @@ class CoverageTotals:
     timeline: list[coverage.CoveragePoint]
 
 
-def coverage_totals() -> CoverageTotals:
-    """Coverage of the active kelurahan, counted by the database (four queries).
+def coverage_totals(*, timeline: bool = True) -> CoverageTotals:
+    """Coverage of the active kelurahan, counted by the database (four queries; three with
+    `timeline=False`, which leaves the timeline empty).
 
     The per-kecamatan and per-step counts are SQL aggregates, so 83,000 kelurahan cost no more
     Python than 68; only the timeline walks the PATBM history (see `patbm_events`).
@@ -147,7 +148,9 @@ def coverage_totals() -> CoverageTotals:
         headline=headline,
         kecamatan=kecamatan,
         pipeline=pipeline,
-        timeline=coverage.coverage_over_time(patbm_events(), active=active.values_list("pk", flat=True)),
+        timeline=(
+            coverage.coverage_over_time(patbm_events(), active=active.values_list("pk", flat=True)) if timeline else []
+        ),
     )
 
 
@@ -199,18 +202,24 @@ class CoverageReport:
 
 
 def coverage_report(
-    *, totals: CoverageTotals | None = None, page: int | str = 1, kecamatan_query: str = ""
+    *,
+    totals: CoverageTotals | None = None,
+    page: int | str = 1,
+    kecamatan_query: str = "",
+    per_page: int | None = KECAMATAN_PER_PAGE,
+    timeline: bool = True,
 ) -> CoverageReport:
-    """The coverage page for one page of kecamatan (`KECAMATAN_PER_PAGE`, by code), optionally only
-    those whose name or code contains `kecamatan_query`; `totals` from `coverage_totals()` (perhaps
-    cached). One query for the page's kelurahan, plus four when the totals are computed here."""
-    totals = totals if totals is not None else coverage_totals()
+    """The coverage page for one page of kecamatan (`per_page`, by code; None: all on one page),
+    optionally only those whose name or code contains `kecamatan_query`; `totals` from
+    `coverage_totals()` (perhaps cached). One query for the page's kelurahan, plus four when the
+    totals are computed here (three with `timeline=False`, which leaves the timeline empty)."""
+    totals = totals if totals is not None else coverage_totals(timeline=timeline)
     kecamatan_query = kecamatan_query.strip()
     items = totals.kecamatan
     if kecamatan_query:
         needle = kecamatan_query.casefold()
         items = [item for item in items if needle in item.name.casefold() or item.code.startswith(kecamatan_query)]
-    kecamatan_page = Paginator(items, KECAMATAN_PER_PAGE).get_page(page)
+    kecamatan_page = Paginator(items, per_page or max(len(items), 1)).get_page(page)
     ids = [item.pk for item in kecamatan_page.object_list]
     rows = [
         KelurahanStep(k.pk, k.code, k.name, k.kecamatan.code, k.kecamatan.name, k.patbm_step)

@@ -132,6 +132,8 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: {"pk": w.empty_kecamatan.pk}, get=ADMINS, post=ADMINS, post_data=lambda w: {},
     ),
     "kelurahan:coverage": Route(),
+    # --- issue 6: printable report ---
+    "clusters:evaluation-report": Route(kwargs=lambda w: {"year": w.verifying_year}),
 }
 
 
