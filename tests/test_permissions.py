@@ -173,6 +173,8 @@ ROUTES: dict[str, Route] = {
     "kelurahan:patbm-export": Route(kwargs=lambda w: {"fmt": "csv"}),
     "kelurahan:patbm-import": Route(get=WRITERS, post=WRITERS, post_data=_patbm_import_upload, writes=False),
     "kelurahan:patbm-import-confirm": Route(get=NOBODY, post=WRITERS, post_data=_patbm_import_token),
+    # --- issue 6: printable report ---
+    "clusters:evaluation-report": Route(kwargs=lambda w: {"year": w.verifying_year}),
 }
 
 
