@@ -16,16 +16,17 @@ class PlannerForm(forms.Form):
     `rows` are the planner's `PlannerRow`s; each gets `target_<number>` and `effort_<number>` fields.
     """
 
-    goal = forms.ModelChoiceField(Predicate.objects.order_by("lower_bound"), to_field_name="code",
-                                  label=_("Goal"), empty_label=None)
+    goal = forms.ChoiceField(label=_("Goal"))
     extra_kelurahan = forms.IntegerField(label=_("More kelurahan with a PATBM (assumed)"), min_value=0,
                                          initial=0, required=False)
     name = forms.CharField(label=_("Scenario name"), max_length=120, required=False)
     action = forms.ChoiceField(choices=[(SAVE, SAVE), (SUGGEST, SUGGEST)], required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, rows, remaining_kelurahan: int, **kwargs):
+    def __init__(self, *args, rows, predicates, remaining_kelurahan: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
+        self.predicates = {predicate.code: predicate for predicate in predicates}
+        self.fields["goal"].choices = [(predicate.code, str(predicate)) for predicate in predicates]
         self.fields["extra_kelurahan"].max_value = remaining_kelurahan
         self.fields["extra_kelurahan"].validators.append(MaxValueValidator(remaining_kelurahan))
         self.fields["extra_kelurahan"].widget.attrs.update({"max": remaining_kelurahan, "data-extra-kelurahan": ""})
@@ -47,6 +48,9 @@ class PlannerForm(forms.Form):
 
     def row_fields(self):
         return [(row, self[f"target_{row.number}"], self[f"effort_{row.number}"]) for row in self.rows]
+
+    def clean_goal(self) -> Predicate:
+        return self.predicates[self.cleaned_data["goal"]]
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()
@@ -85,8 +89,8 @@ class ActionItemForm(forms.ModelForm):
         self.fields["office"].required = True
         self.fields["due_date"].required = True
         for field in self.fields.values():
-            small = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
-            field.widget.attrs["class"] = small
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
 
     def clean_target(self):
         target = self.cleaned_data["target"]

@@ -149,6 +149,10 @@ class ScenarioItem(models.Model):
                                verbose_name=_("responsible office"))
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    in_plan = models.BooleanField(
+        _("in the action plan"), default=False,
+        help_text=_("Set when the scenario's action plan is saved with this indicator in it."),
+    )
 
     class Meta:
         ordering = ["scenario", "indicator__number"]

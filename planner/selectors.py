@@ -5,35 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from clusters import planning, scoring
-from clusters.models import Evaluation, FieldDeduction, Predicate, SelfAssessment
-from clusters.selectors import FIELD_RESULT_STAGES, predicate_bands
+from clusters.models import Evaluation, Predicate, SelfAssessment
+from clusters.selectors import FIELD_RESULT_STAGES, deduction_history, predicate_bands
 from kelurahan.selectors import patbm_coverage
 from planner.models import IndicatorOffice, Office, PatbmRule, Scenario, ScenarioItem
-
-
-def deduction_history(up_to_year: int | None = None) -> dict[int, dict[int, Decimal]]:
-    """Field deductions per evaluation with a field result, {year: {indicator number: points}},
-    oldest first, up to `up_to_year` (two queries). Evaluations with a field result but no deduction
-    are present with an empty dict: they break a run of consecutive deductions."""
-    evaluations = Evaluation.objects.all()
-    if up_to_year is not None:
-        evaluations = evaluations.filter(year__lte=up_to_year)
-    rows = (
-        FieldDeduction.objects.filter(self_assessment__evaluation__in=evaluations)
-        .values("self_assessment__evaluation__year", "self_assessment__indicator__number")
-        .annotate(points=Sum("points"))
-    )
-    history: dict[int, dict[int, Decimal]] = {
-        year: {} for year in evaluations.filter(stage__in=FIELD_RESULT_STAGES).values_list("year", flat=True)
-    }
-    for row in rows:
-        history.setdefault(row["self_assessment__evaluation__year"], {})[
-            row["self_assessment__indicator__number"]] = row["points"]
-    return dict(sorted(history.items()))
 
 
 @dataclass(frozen=True)
@@ -91,9 +70,21 @@ def latest_evaluation() -> Evaluation | None:
     return Evaluation.objects.latest_first().first()
 
 
-def planner(evaluation: Evaluation, goal: Predicate, efforts: dict[int, planning.Effort] | None = None) -> Planner:
+def goal_choice(code: str | None, predicates: list[Predicate]) -> Predicate | None:
+    """The predicate with `code`, else Nindya, else the highest one (None without predicates)."""
+    by_code = {predicate.code: predicate for predicate in predicates}
+    return by_code.get(code or "") or by_code.get(Predicate.NINDYA) or (predicates[-1] if predicates else None)
+
+
+def planner(
+    evaluation: Evaluation,
+    goal: Predicate,
+    efforts: dict[int, planning.Effort] | None = None,
+    predicates: list[Predicate] | None = None,
+) -> Planner:
     """The planner for `evaluation` towards `goal`: per indicator the start (STARTING RULE in
-    clusters/planning.py), the suggested minimal set, recurring weaknesses and the PATBM rule."""
+    clusters/planning.py), the suggested minimal set, recurring weaknesses and the PATBM rule
+    (eight queries; `predicates`, ascending, saves one)."""
     history = deduction_history(evaluation.year)
     rows = list(SelfAssessment.objects.filter(evaluation=evaluation).for_scoring())
     latest = [row.to_score() for row in rows]
@@ -112,13 +103,14 @@ def planner(evaluation: Evaluation, goal: Predicate, efforts: dict[int, planning
     chosen = {item.number for item in suggestion.items}
     recurring = planning.recurring_weaknesses(history)
     years = list(history)
+    predicates = predicates if predicates is not None else list(Predicate.objects.order_by("lower_bound"))
     return Planner(
         evaluation=evaluation,
         previous=previous,
         has_field_result=has_field_result,
         goal=goal,
-        predicates=list(Predicate.objects.order_by("lower_bound")),
-        bands=predicate_bands(),
+        predicates=predicates,
+        bands=[predicate.to_band() for predicate in predicates],
         rows=[
             PlannerRow(
                 number=start.number, indicator_id=row.indicator_id, name=row.indicator.name,
@@ -195,7 +187,7 @@ def office_items(office: Office) -> list[OfficeItem]:
     """The action-plan items an office owns, soonest due first (one query)."""
     today = timezone.localdate()
     items = (
-        ScenarioItem.objects.filter(office=office, scenario__is_action_plan=True)
+        ScenarioItem.objects.filter(office=office, in_plan=True, scenario__is_action_plan=True)
         .select_related("scenario", "scenario__evaluation", "indicator")
         .order_by("due_date", "scenario__name", "indicator__number")
     )
@@ -209,7 +201,7 @@ def office_items(office: Office) -> list[OfficeItem]:
 def offices_with_counts():
     """Every office with `open_items` (action-plan items not done) and `indicator_count` (one query)."""
     return Office.objects.annotate(
-        open_items=Count("items", filter=Q(items__scenario__is_action_plan=True)
+        open_items=Count("items", filter=Q(items__in_plan=True, items__scenario__is_action_plan=True)
                          & ~Q(items__status=ScenarioItem.Status.DONE), distinct=True),
         indicator_count=Count("indicators", distinct=True),
     ).order_by("name")

@@ -107,7 +107,8 @@ def action_plan_save(*, scenario: Scenario, changes: list[PlanChange]) -> Scenar
         item = items[change.pk]
         item.target, item.office, item.due_date, item.status = (change.target, change.office, change.due_date,
                                                                 change.status)
-    ScenarioItem.objects.bulk_update(items.values(), ["target", "office", "due_date", "status"])
+        item.in_plan = True
+    ScenarioItem.objects.bulk_update(items.values(), ["target", "office", "due_date", "status", "in_plan"])
     scenario.is_action_plan = True
     scenario.save(update_fields=["is_action_plan", "updated_at"])
     return scenario

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -15,23 +16,18 @@ from planner.forms import SAVE, ActionPlanFormSet, PlannerForm
 from planner.models import Office, Scenario, ScenarioItem
 
 
-def _goal(code):
-    predicates = Predicate.objects.all()
-    return (predicates.filter(code=code).first() if code else None) or predicates.filter(
-        code=Predicate.NINDYA).first() or predicates.order_by("lower_bound").last()
-
-
 @permission_required("planner.view_scenario", raise_exception=True)
 def planner(request):
     """The path to a predicate: the gap, the suggested set, targets and efforts, and saving a scenario."""
     evaluation = selectors.latest_evaluation()
-    goal = _goal(request.POST.get("goal") or request.GET.get("goal"))
+    predicates = list(Predicate.objects.order_by("lower_bound"))
+    goal = selectors.goal_choice(request.POST.get("goal") or request.GET.get("goal"), predicates)
     if evaluation is None or goal is None:
         return render(request, "planner/planner.html", {"plan": None})
     if request.method == "POST" and not request.user.has_perm("planner.add_scenario"):
         raise PermissionDenied
-    plan = selectors.planner(evaluation, goal)
-    form_kwargs = {"rows": plan.rows, "remaining_kelurahan": plan.coverage.remaining}
+    plan = selectors.planner(evaluation, goal, predicates=predicates)
+    form_kwargs = {"rows": plan.rows, "predicates": predicates, "remaining_kelurahan": plan.coverage.remaining}
     status = 200
     if request.method == "POST":
         form = PlannerForm(request.POST, **form_kwargs)
@@ -51,16 +47,16 @@ def planner(request):
                 messages.success(request, _("The scenario “%(name)s” was saved.") % {"name": scenario.name})
                 return redirect("planner:scenario-detail", pk=scenario.pk)
             # Suggest again with the chosen goal and efforts; targets follow the new suggestion.
-            plan = selectors.planner(evaluation, form.cleaned_data["goal"], efforts)
+            plan = selectors.planner(evaluation, form.cleaned_data["goal"], efforts, predicates)
             data = request.POST.copy()
             for row in plan.rows:
-                data[f"target_{row.number}"] = str(row.suggested_target).replace(".", ",")
-            form = PlannerForm(data, rows=plan.rows, remaining_kelurahan=plan.coverage.remaining)
+                data[f"target_{row.number}"] = number_format(row.suggested_target, decimal_pos=2)
+            form = PlannerForm(data, **{**form_kwargs, "rows": plan.rows})
             form.is_valid()
         else:
             status = 400
     else:
-        form = PlannerForm(initial={"goal": goal}, **form_kwargs)
+        form = PlannerForm(initial={"goal": goal.code}, **form_kwargs)
     return render(request, "planner/planner.html", {"plan": plan, "form": form}, status=status)
 
 
@@ -113,7 +109,7 @@ def action_plan_edit(request, pk):
     scenario = get_object_or_404(selectors.scenarios_for_list(), pk=pk)
     queryset = (ScenarioItem.objects.filter(scenario=scenario).select_related("indicator")
                 .order_by("indicator__number"))
-    improved = [item.pk for item in queryset if item.target != item.base or item.office_id and item.due_date]
+    improved = [item.pk for item in queryset if item.target != item.base or item.in_plan]
     queryset = queryset.filter(pk__in=improved)
     office_choices = [("", "---------")] + list(Office.objects.filter(is_active=True).values_list("pk", "name"))
     status = 200
