@@ -33,6 +33,10 @@ def test_pages_raise_no_content_security_policy_violations(live_server, page, de
         reverse("kelurahan:kelurahan-detail", args=[Kelurahan.objects.get(code="32.71.01.1007").pk]),
         reverse("kelurahan:patbm-update", args=[Kelurahan.objects.get(code="32.71.01.1007").pk]),
         reverse("kelurahan:coverage"),
+        reverse("planner:planner"),
+        reverse("planner:scenario-list"),
+        reverse("planner:scenario-compare"),
+        reverse("planner:office-list"),
     ]
     for path in pages:
         page.goto(f"{live_server.url}{path}")
