@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Predicate
@@ -26,7 +27,10 @@ class PlannerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = rows
         self.predicates = {predicate.code: predicate for predicate in predicates}
-        self.fields["goal"].choices = [(predicate.code, str(predicate)) for predicate in predicates]
+        self.fields["goal"].choices = [
+            (p.code, f"{p.name} ({'≥' if p.lower_inclusive else '>'} {number_format(p.lower_bound, decimal_pos=2)})")
+            for p in predicates
+        ]
         self.fields["extra_kelurahan"].max_value = remaining_kelurahan
         self.fields["extra_kelurahan"].validators.append(MaxValueValidator(remaining_kelurahan))
         self.fields["extra_kelurahan"].widget.attrs.update({"max": remaining_kelurahan, "data-extra-kelurahan": ""})

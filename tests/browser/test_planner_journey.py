@@ -22,6 +22,9 @@ def test_staff_plans_towards_utama_saves_a_scenario_and_makes_it_an_action_plan(
     assert page.inner_text("[data-projected=predicate]") == "Utama"
     assert page.inner_text("#remaining-gap") == "0,00"
     page.screenshot(path=artifacts / "planner-laptop.png", full_page=True)
+    page.screenshot(path=artifacts / "planner-laptop-top.png")
+    page.locator("tr[data-row='17']").scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "planner-laptop-rows.png")
 
     page.fill("#id_target_17", "22,40")  # back to its start: -17,60
     assert page.inner_text("#projected-total") == "791,80"
@@ -69,6 +72,13 @@ def test_planner_fits_a_phone(live_server, page, demo, artifacts):
     page.goto(f"{live_server.url}{reverse('planner:planner')}?goal=utama")
     assert page.inner_text("#projected-total") == "809,40"
     # Nothing wider than the screen except inside the scrollable tables.
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390
     page.screenshot(path=artifacts / "planner-phone.png", full_page=True)
+    page.screenshot(path=artifacts / "planner-phone-top.png")
+    page.locator("tr[data-row='3']").scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "planner-phone-rows.png")
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 395)"
+        ".map(e => e.tagName + '.' + e.className).slice(0, 10)"
+    )
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, wide
