@@ -37,6 +37,7 @@ def test_pages_raise_no_content_security_policy_violations(live_server, page, de
         reverse("planner:scenario-list"),
         reverse("planner:scenario-compare"),
         reverse("planner:office-list"),
+        reverse("admin:planner_patbmrule_changelist"),
     ]
     for path in pages:
         page.goto(f"{live_server.url}{path}")
