@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -116,13 +115,12 @@ def action_plan_edit(request, pk):
     if request.method == "POST":
         formset = ActionPlanFormSet(request.POST, queryset=queryset, form_kwargs={"office_choices": office_choices})
         if formset.is_valid():
-            with transaction.atomic():
-                services.action_plan_save(scenario=scenario, changes=[
-                    services.PlanChange(pk=form.instance.pk, target=form.cleaned_data["target"],
-                                        office=form.cleaned_data["office"], due_date=form.cleaned_data["due_date"],
-                                        status=form.cleaned_data["status"])
-                    for form in formset.forms
-                ])
+            services.action_plan_save(scenario=scenario, changes=[
+                services.PlanChange(pk=form.instance.pk, target=form.cleaned_data["target"],
+                                    office=form.cleaned_data["office"], due_date=form.cleaned_data["due_date"],
+                                    status=form.cleaned_data["status"])
+                for form in formset.forms
+            ])
             messages.success(request, _("The action plan was saved."))
             return redirect("planner:scenario-detail", pk=scenario.pk)
         status = 400

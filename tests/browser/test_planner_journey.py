@@ -41,6 +41,7 @@ def test_staff_plans_towards_utama_saves_a_scenario_and_makes_it_an_action_plan(
     assert page.url.endswith(reverse("planner:scenario-detail", args=[scenario.pk]))
     assert "783,05" in page.inner_text("#scenario-projected")  # the server's own computation agrees
 
+    page.screenshot(path=artifacts / "scenario-detail.png", full_page=True)
     with page.expect_navigation():
         page.click("text=Jadikan rencana aksi")
     dates = page.locator("input[type=date]")
@@ -50,6 +51,7 @@ def test_staff_plans_towards_utama_saves_a_scenario_and_makes_it_an_action_plan(
     with page.expect_navigation():
         page.click("button:has-text('Simpan rencana aksi')")
     assert "Rencana aksi disimpan" in page.inner_text("main")
+    page.screenshot(path=artifacts / "action-plan-saved.png", full_page=True)
 
     page.click("text=Perangkat daerah")
     page.wait_for_url(re.compile(r".*/perangkat-daerah/$"))
@@ -58,6 +60,12 @@ def test_staff_plans_towards_utama_saves_a_scenario_and_makes_it_an_action_plan(
     items = page.inner_text("table.office-items")
     assert "3. Keterlibatan masyarakat" in items and "21. Anak korban kekerasan" in items
     assert "Rencana uji peramban" in items and "30-06-2019" in items
+    page.screenshot(path=artifacts / "office-dpmppa.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=artifacts / "office-dpmppa-phone.png", full_page=True)
+    page.goto(f"{live_server.url}{reverse('planner:action-plan-edit', args=[scenario.pk])}")
+    page.screenshot(path=artifacts / "action-plan-phone.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}{reverse('planner:office-list')}")
     with page.expect_navigation():
         page.click("table >> text=Dinas Sosial")
