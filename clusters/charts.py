@@ -246,8 +246,10 @@ def years_figure(
     layout = _layout(
         _("Score per year"),
         380,
+        # Room right of the last year, so its predicate label stays clear of the band names there.
         xaxis={"title": {"text": _("Year")}, "tickformat": "d", "fixedrange": True,
-               "tickvals": years if len(years) <= 12 else None},
+               "tickvals": years if len(years) <= 12 else None,
+               "range": [years[0] - 0.5, years[-1] + 0.5 + 0.18 * (years[-1] - years[0] + 1)]},
         yaxis={"title": {"text": _("Points")}, "range": [floor, 1000], "fixedrange": True, "automargin": True},
         shapes=_band_shapes(bands, goal, horizontal=False),
         annotations=_band_labels(bands, floor, horizontal=False),
@@ -339,6 +341,7 @@ class DashboardCharts:
     years: dict | None = None
     loss_totals: list[tuple[str, scoring.ClusterTotal, scoring.ClusterTotal | None]] = field(default_factory=list)
     loss_indicators: list[tuple[scoring.DeductionChange, str]] = field(default_factory=list)
+    loss_previous: EvaluationSummary | None = None  # the field result the losses are compared with
     losses: dict | None = None
     headroom_rows: list[HeadroomRow] = field(default_factory=list)
     headroom: dict | None = None
@@ -355,8 +358,16 @@ class DashboardCharts:
         return [f for f in (self.standing, self.clusters, self.years, self.losses, self.headroom) if f is not None]
 
 
-def dashboard_charts(dashboard: Dashboard, headroom_limit: int = 10) -> DashboardCharts:
-    """Every figure of the home page from the dashboard's scores (nothing read from the database)."""
+def dashboard_charts(
+    dashboard: Dashboard, headroom_limit: int = 10, *, focus: EvaluationSummary | None = None
+) -> DashboardCharts:
+    """Every figure of the home page from the dashboard's scores (nothing read from the database).
+
+    `focus` is the evaluation the cluster, losses and headroom figures are about: by default the
+    latest with a field result, or the latest when none has one (the home page); a report passes
+    its own evaluation. Losses are drawn only when the focus has a field result, against the field
+    result before it.
+    """
     charts = DashboardCharts()
     if not dashboard.evaluations:
         return charts
@@ -368,7 +379,7 @@ def dashboard_charts(dashboard: Dashboard, headroom_limit: int = 10) -> Dashboar
     charts.standing = standing_figure(charts.markers, dashboard.bands, dashboard.goal)
 
     # By cluster and headroom: the latest field result, or the self-assessment when there is none yet.
-    focus = dashboard.reference or dashboard.latest
+    focus = focus or dashboard.reference or dashboard.latest
     charts.focus = focus
     charts.cluster_totals = scoring.cluster_totals(focus.scores, codes)
     charts.clusters = cluster_figure(
@@ -376,8 +387,10 @@ def dashboard_charts(dashboard: Dashboard, headroom_limit: int = 10) -> Dashboar
     )
     charts.years = years_figure(dashboard.evaluations, dashboard.bands, dashboard.goal)
 
-    reference, previous = dashboard.reference, dashboard.previous
+    reference = focus if focus.has_field_result else None
+    previous = dashboard.field_result_before(reference) if reference is not None else None
     if reference is not None:
+        charts.loss_previous = previous
         current_totals = charts.cluster_totals
         previous_totals = scoring.cluster_totals(previous.scores, codes) if previous else None
         previous_by_code = {total.cluster_code: total for total in previous_totals or ()}

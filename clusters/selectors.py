@@ -7,14 +7,29 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.utils.translation import get_language
 
 from clusters import history, planning, scoring
-from clusters.models import Cluster, Evaluation, FieldDeduction, Predicate, SelfAssessment
+from clusters.models import Cluster, DataVersion, Evaluation, FieldDeduction, Predicate, SelfAssessment
 
 # Stages from which the evaluation has a field result (deductions are final or being made).
 FIELD_RESULT_STAGES = (Evaluation.Stage.FIELD_VERIFICATION, Evaluation.Stage.FINAL)
+
+
+def data_version() -> int:
+    """The database's current data version (one query); it changes with every write to the data the
+    dashboard shows (see `DataVersion`).
+
+    Read it *before* the data it keys: content computed from newer data and stored under an older
+    version is never served once the newer version is read, whereas the reverse would be stale.
+    """
+    # Plain SQL: read on every dashboard, list and coverage request, it skips the ORM's query building.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {DataVersion._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return 0 if row is None else row[0]
 
 
 def evaluation_scores(evaluation: Evaluation) -> list[scoring.IndicatorScore]:
@@ -117,8 +132,16 @@ class Dashboard:
 
     @property
     def previous(self) -> EvaluationSummary | None:
-        verified = self._with_field_result
-        return verified[-2] if len(verified) > 1 else None
+        reference = self.reference
+        return self.field_result_before(reference) if reference is not None else None
+
+    def field_result_before(self, item: EvaluationSummary) -> EvaluationSummary | None:
+        """The latest evaluation with a field result from a year before `item`'s, or None."""
+        earlier = [other for other in self._with_field_result if other.year < item.year]
+        return earlier[-1] if earlier else None
+
+    def summary_for(self, year: int) -> EvaluationSummary | None:
+        return next((item for item in self.evaluations if item.year == year), None)
 
     @property
     def in_progress(self) -> EvaluationSummary | None:
@@ -129,10 +152,16 @@ class Dashboard:
         return self.indicator_names.get((item.evaluation.pk, number), "")
 
 
-def dashboard() -> Dashboard:
+def dashboard(*, up_to_year: int | None = None) -> Dashboard:
     """Every evaluation with its scores and summary, the predicate bands and the clusters
-    (four queries, whatever the number of years or indicators)."""
-    evaluations = list(Evaluation.objects.order_by("year"))
+    (four queries, whatever the number of years or indicators).
+
+    `up_to_year` leaves out later evaluations: the dashboard as it stood for that year's report.
+    """
+    evaluations = Evaluation.objects.order_by("year")
+    if up_to_year is not None:
+        evaluations = evaluations.filter(year__lte=up_to_year)
+    evaluations = list(evaluations)
     scores: dict[int, list[scoring.IndicatorScore]] = {evaluation.pk: [] for evaluation in evaluations}
     names: dict[tuple[int, int], str] = {}
     for row in SelfAssessment.objects.filter(evaluation_id__in=list(scores)).for_scoring():
@@ -154,6 +183,26 @@ def dashboard() -> Dashboard:
         indicator_names=names,
         recurring=tuple(sorted(planning.recurring_weaknesses(deductions))),
     )
+
+
+@dataclass(frozen=True)
+class DeductionReason:
+    points: Decimal
+    reason: str
+
+
+def deduction_reasons(evaluation: Evaluation) -> dict[int, list[DeductionReason]]:
+    """The field deductions of one evaluation with the jurors' reasons, by indicator number, in
+    the order they were recorded (one query)."""
+    reasons: dict[int, list[DeductionReason]] = {}
+    rows = (
+        FieldDeduction.objects.filter(self_assessment__evaluation=evaluation)
+        .order_by("self_assessment__indicator__number", "created_at", "pk")
+        .values_list("self_assessment__indicator__number", "points", "reason")
+    )
+    for number, points, reason in rows:
+        reasons.setdefault(number, []).append(DeductionReason(points, reason))
+    return reasons
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +17,8 @@ from clusters import charts, selectors, services
 from clusters.forms import DeductionForm, SelfAssessmentFormSet, StageForm
 from clusters.models import Cluster, Evaluation, FieldDeduction, SelfAssessment
 from clusters.selectors import evaluation_summaries
-from kelurahan.selectors import patbm_coverage
+from kelurahan import charts as kelurahan_charts
+from kelurahan.selectors import coverage_report, patbm_coverage
 
 # A save refused because of the stage or someone else's edit answers 409 Conflict, with the page.
 CONFLICT = 409
@@ -27,16 +29,22 @@ DEDUCTIONS_ABOVE_SCORE = _lazy("Nothing was saved: deductions may not exceed the
 @require_GET
 @permission_required("clusters.view_evaluation", raise_exception=True)
 def home(request):
-    """The dashboard: the latest result, the gap to Nindya, five charts and PATBM coverage."""
-    dashboard = selectors.dashboard()
+    """The dashboard: the latest result, the gap to Nindya, five charts and PATBM coverage.
+
+    The template caches its body per data version, language and role; the figures are computed
+    lazily, only when that cache misses.
+    """
+    version = selectors.data_version()  # before the data: see data_version()
+    dashboard = SimpleLazyObject(selectors.dashboard)
     return render(
         request,
         "clusters/home.html",
         {
+            "data_version": version,
             "dashboard": dashboard,
-            "summaries": list(reversed(dashboard.evaluations)),
-            "charts": charts.dashboard_charts(dashboard),
-            "coverage": patbm_coverage(),
+            "summaries": SimpleLazyObject(lambda: list(reversed(dashboard.evaluations))),
+            "charts": SimpleLazyObject(lambda: charts.dashboard_charts(dashboard)),
+            "coverage": SimpleLazyObject(patbm_coverage),
         },
     )
 
@@ -62,6 +70,35 @@ def evaluation_create(request):
 def evaluation_detail(request, year):
     evaluation = get_object_or_404(Evaluation, year=year)
     return render(request, "clusters/evaluation_detail.html", {"detail": selectors.evaluation_detail(evaluation)})
+
+
+@require_GET
+@permission_required("clusters.view_evaluation", raise_exception=True)
+def evaluation_report(request, year):
+    """A printable report of one evaluation for the task force's coordination meeting: the
+    dashboard as it stood for that year, the evaluation's losses with the jurors' reasons, and
+    PATBM coverage per kecamatan today."""
+    dashboard = selectors.dashboard(up_to_year=year)
+    item = dashboard.summary_for(year)
+    if item is None:
+        raise Http404
+    evaluation = item.evaluation
+    coverage = coverage_report(timeline=False, per_page=None)  # every kecamatan
+    report_charts = charts.dashboard_charts(dashboard, focus=item)
+    reasons = selectors.deduction_reasons(evaluation) if item.has_field_result else {}
+    context = {
+        "evaluation": evaluation,
+        "dashboard": dashboard,
+        "item": item,
+        "has_scores": item.summary.scored > 0,
+        "charts": report_charts,
+        # Each indicator that lost points (this year or in the field result before) with the jurors' reasons.
+        "loss_rows": [(change, name, reasons.get(change.number, [])) for change, name in report_charts.loss_indicators],
+        "coverage": coverage,
+        "kecamatan_figure": kelurahan_charts.kecamatan_figure(coverage.by_kecamatan) if coverage.rows else None,
+        "generated_at": timezone.localtime(),
+    }
+    return render(request, "clusters/evaluation_report.html", context)
 
 
 @permission_required("clusters.change_evaluation", raise_exception=True)

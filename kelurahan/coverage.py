@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 # Formation steps 1-6 (belum ada ... aktif); a kelurahan counts as covered from step 5, terbentuk.
 COVERED_FROM_STEP = 5
@@ -56,9 +57,11 @@ def step_counts(steps: Iterable[int]) -> dict[int, int]:
     return counts
 
 
-@dataclass(frozen=True)
-class StepEvent:
-    """One recorded PATBM step: `kelurahan` (any hashable key) was at `step` from `date` on."""
+class StepEvent(NamedTuple):
+    """One recorded PATBM step: `kelurahan` (any hashable key) was at `step` from `date` on.
+
+    A named tuple: the coverage page builds one per PATBM history entry (240,000 at national scale).
+    """
 
     kelurahan: Hashable
     date: dt.date

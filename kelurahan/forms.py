@@ -17,6 +17,9 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+KECAMATAN_SELECT_LIMIT = 50
+
+
 class KelurahanFilterForm(forms.Form):
     """The search and filters of the kelurahan list (GET)."""
 
@@ -25,9 +28,9 @@ class KelurahanFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("Name (either spelling) or code")}),
     )
-    kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), queryset=Kecamatan.objects.order_by("code"), required=False, empty_label=_("All")
-    )
+    # A dropdown of the kecamatan while they are few (a city); beyond KECAMATAN_SELECT_LIMIT a text
+    # field (name or code) replaces it, so the page stays small with the national 7,000.
+    kecamatan = forms.TypedChoiceField(label=_("Kecamatan"), coerce=int, required=False, empty_value=None)
     step = forms.TypedChoiceField(
         label=_("PATBM step"),
         choices=[("", _("All"))] + Patbm.Step.choices,
@@ -40,6 +43,20 @@ class KelurahanFilterForm(forms.Form):
         choices=[(STATUS_ACTIVE, _("Active")), (STATUS_INACTIVE, _("Inactive")), (STATUS_ALL, _("All"))],
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kecamatan = list(Kecamatan.objects.order_by("code").values_list("pk", "name")[: KECAMATAN_SELECT_LIMIT + 1])
+        self.kecamatan_as_text = len(kecamatan) > KECAMATAN_SELECT_LIMIT
+        if self.kecamatan_as_text:
+            self.fields["kecamatan"] = forms.CharField(
+                label=_("Kecamatan"),
+                required=False,
+                max_length=100,
+                widget=forms.TextInput(attrs={"placeholder": _("Name or code")}),
+            )
+        else:
+            self.fields["kecamatan"].choices = [("", _("All")), *kecamatan]
 
 
 class KecamatanForm(forms.ModelForm):

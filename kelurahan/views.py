@@ -1,41 +1,63 @@
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
+from clusters.selectors import data_version
 from kelurahan import charts, selectors, services
 from kelurahan.forms import KecamatanForm, KelurahanFilterForm, KelurahanForm, PatbmForm, patbm_version
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
 
 
 class KelurahanListView(PermissionRequiredMixin, ListView):
-    """Kelurahan grouped by kecamatan, searchable by either spelling and code, filterable, paginated."""
+    """Kelurahan grouped by kecamatan, searchable by either spelling and code, filterable, paginated.
+
+    The number found is counted once per data version and filter (cached), and the template caches
+    its body per data version, search and page, language and role: a page of rows is read and
+    rendered only when that cache misses.
+    """
 
     permission_required = "kelurahan.view_kelurahan"
     template_name = "kelurahan/kelurahan_list.html"
     paginate_by = 25
 
     def get_queryset(self):
+        self.version = data_version()  # before the data: see data_version()
         self.filter_form = KelurahanFilterForm(self.request.GET or None)
         filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        kecamatan = filters.get("kecamatan")
         return selectors.kelurahan_search(
             query=filters.get("q") or "",
-            kecamatan=filters.get("kecamatan"),
+            kecamatan_id=kecamatan if isinstance(kecamatan, int) else None,
+            kecamatan_query=kecamatan if isinstance(kecamatan, str) else "",
             step=filters.get("step"),
             status=filters.get("status") or selectors.STATUS_ACTIVE,
         )
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        sql, params = queryset.query.sql_with_params()
+        key = f"kelurahan-count:{self.version}:{hashlib.sha256(repr((sql, params)).encode()).hexdigest()}"
+        paginator.count = cache.get_or_set(key, queryset.count)  # Paginator.count is a cached property
+        return paginator
+
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(filter_form=self.filter_form, query_string=query.urlencode(), **kwargs)
+        return super().get_context_data(
+            filter_form=self.filter_form, query_string=query.urlencode(), data_version=self.version, **kwargs
+        )
 
 
 class KelurahanDetailView(PermissionRequiredMixin, DetailView):
@@ -253,15 +275,48 @@ def _patbm_conflict_form(data, current: Patbm) -> PatbmForm:
 @require_GET
 @permission_required("kelurahan.view_patbm", raise_exception=True)
 def coverage(request):
-    """PATBM coverage of the active kelurahan: headline, per kecamatan, over time, pipeline, treemap."""
-    report = selectors.coverage_report()
-    figures = {
+    """PATBM coverage of the active kelurahan: headline, per kecamatan, over time, pipeline, treemap.
+
+    Kecamatan are paged. The totals over every kelurahan are cached per data version (changed by
+    every write to kecamatan, kelurahan and PATBM), and the template caches its body per data
+    version, day, page, search, language and role: never older than the data, and computed here
+    (lazily) only when that cache misses.
+    """
+    version = data_version()  # before the data: see data_version()
+    page = (request.GET.get("page") or "1")[:10]
+    kecamatan_query = request.GET.get("kecamatan", "").strip()[:100]
+
+    def build_report():
+        totals = cache.get_or_set(f"patbm-coverage-totals:{version}", selectors.coverage_totals)
+        return selectors.coverage_report(totals=totals, page=page, kecamatan_query=kecamatan_query)
+
+    report = SimpleLazyObject(build_report)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "kelurahan/coverage.html",
+        {
+            "data_version": version,
+            "today": timezone.localdate(),  # the timeline runs up to today
+            "page": page,
+            "kecamatan_query": kecamatan_query,
+            "report": report,
+            "figures": SimpleLazyObject(lambda: _coverage_figures(report)),
+            "step_legend": [(step, Patbm.Step(step).label) for step in charts.STEP_COLORS],
+            # For kelurahan/_pagination.html.
+            "page_obj": SimpleLazyObject(lambda: report.page),
+            "paginator": SimpleLazyObject(lambda: report.page.paginator),
+            "is_paginated": SimpleLazyObject(lambda: report.page.paginator.num_pages > 1),
+            "query_string": query.urlencode(),
+        },
+    )
+
+
+def _coverage_figures(report) -> dict:
+    return {
         "kecamatan": charts.kecamatan_figure(report.by_kecamatan),
         "timeline": charts.timeline_figure(report.timeline, report.headline.total, timezone.localdate()),
         "pipeline": charts.pipeline_figure(report.pipeline),
         "treemap": charts.treemap_figure(report.rows),
     }
-    step_legend = [(step, Patbm.Step(step).label) for step in charts.STEP_COLORS]
-    return render(
-        request, "kelurahan/coverage.html", {"report": report, "figures": figures, "step_legend": step_legend}
-    )

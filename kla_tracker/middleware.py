@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -18,3 +20,31 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SessionRefreshMiddleware:
+    """Inactivity expiry without writing the session on every request.
+
+    A session's expiry counts from its last save. Saving on every request
+    (SESSION_SAVE_EVERY_REQUEST) costs a database write per page view; instead the session is
+    saved when its last refresh is older than SESSION_REFRESH_SECONDS. A session therefore
+    expires between SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS and SESSION_COOKIE_AGE after the
+    last request. Place it right after SessionMiddleware.
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None:
+            return response
+        # Loads the session; an empty one (anonymous, or just logged out) is never created or revived here.
+        if session.keys() - {self.KEY} and session.session_key is not None:
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now  # marks the session modified: SessionMiddleware saves it
+        return response

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "kla_tracker.middleware.SessionRefreshMiddleware",
     "kla_tracker.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -207,7 +208,20 @@ CONTENT_SECURITY_POLICY = {
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: inactivity expiry
+# Inactivity expiry: the age counts from the last request, give or take SESSION_REFRESH_SECONDS
+# (the session is re-saved at most that often, not on every request; see SessionRefreshMiddleware).
+SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", "300"))
+
+# A local-memory cache in each worker process. Everything cached is keyed by the database's data
+# version (clusters.models.DataVersion), so a worker never serves figures older than the data and
+# workers need not share a cache or tell each other about writes.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -136,6 +136,8 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: {"pk": w.empty_kecamatan.pk}, get=ADMINS, post=ADMINS, post_data=lambda w: {},
     ),
     "kelurahan:coverage": Route(),
+    # --- issue 6: printable report ---
+    "clusters:evaluation-report": Route(kwargs=lambda w: {"year": w.verifying_year}),
     # --- issue 7: planner, scenarios, action plans, offices ---
     "planner:planner": Route(post=WRITERS, post_data=lambda w: _planner_form(w)),
     "planner:scenario-list": Route(),
