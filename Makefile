@@ -29,6 +29,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 run: $(VENV)/.runtime-installed node_modules/.package-lock.json
 	DEBUG=1 $(PY) manage.py migrate --verbosity 0
 	DEBUG=1 $(PY) manage.py load_reference_data
+	DEBUG=1 $(PY) manage.py load_planner_defaults
 	DEBUG=1 $(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
@@ -57,7 +58,7 @@ lint: $(VENV)/.dev-installed
 
 # After changing UI text: `make messages`, translate the new entries in each django.po, `make messages` again.
 # Each app keeps its own catalogue (clusters/locale, kelurahan/locale); locale/ has the shared templates.
-MESSAGE_DIRS := clusters kelurahan
+MESSAGE_DIRS := clusters kelurahan planner
 messages: $(VENV)/.dev-installed
 	DEBUG=1 $(PY) manage.py makemessages --locale id --no-obsolete --ignore ".venv/*" --ignore "node_modules/*" \
 		--ignore "tests/*" $(foreach dir,$(MESSAGE_DIRS),--ignore "$(dir)/*")

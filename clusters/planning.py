@@ -6,16 +6,30 @@
   (points the jurors deducted last time, won back once the cause is fixed).
 - `suggest`: the smallest set of indicators whose gains close a gap, favouring low effort and
   recoverable points.
+- `starting_points`: where the planner starts, per indicator (the STARTING RULE below).
+- `patbm_points` and `projected_total`: what a scenario's targets and assumed PATBM coverage add up to.
+
+STARTING RULE (per indicator of the latest evaluation):
+1. When the latest evaluation has a field result, the base is its final score, and the points deducted
+   in that field verification are the recoverable ones.
+2. Otherwise, where the indicator is self-assessed, the base is its self-assessment minus the points the
+   jurors deducted on it in the previous field verification: they are expected to be deducted again
+   unless the cause is fixed, so they are subtracted and counted as recoverable.
+3. Otherwise (not scored yet), the base is the previous evaluation's final score carried forward; it
+   already has the previous deductions subtracted, which again count as recoverable.
+4. Without any score, the base is 0.
+The base never exceeds the indicator's maximum in the latest evaluation, and the recoverable points
+never exceed the headroom (maximum minus base).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum
 
-from clusters.scoring import ZERO, IndicatorScore
+from clusters.scoring import STEP, ZERO, IndicatorScore
 
 
 class Effort(IntEnum):
@@ -137,3 +151,99 @@ def suggest(gap: Decimal, candidates: Sequence[Opportunity]) -> Suggestion:
                 chosen.remove(item)
                 total -= item.gain
     return Suggestion(items=sorted(chosen, key=priority), gap=gap)
+
+
+SOURCE_FINAL = "final"
+SOURCE_SELF = "self"
+SOURCE_CARRIED = "carried"
+SOURCE_NONE = "none"
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where one indicator starts in the planner (see the STARTING RULE in the module docstring)."""
+
+    number: int
+    cluster_code: str
+    max_points: Decimal
+    base: Decimal
+    recoverable: Decimal
+    source: str
+
+    @property
+    def gain(self) -> Decimal:
+        return self.max_points - self.base
+
+
+def starting_points(
+    latest: Iterable[IndicatorScore],
+    previous: Iterable[IndicatorScore] | None = None,
+    *,
+    latest_has_field_result: bool = False,
+) -> list[Start]:
+    """The planner's base per indicator of the `latest` evaluation, in its order.
+
+    `previous` are the scores of the evaluation with a field result before it (None without one).
+    """
+    before = {score.number: score for score in previous or ()}
+    starts = []
+    for score in latest:
+        prior = before.get(score.number)
+        deducted_before = prior.deductions if prior is not None else ZERO
+        if latest_has_field_result:
+            base, recoverable, source = score.final, score.deductions, SOURCE_FINAL
+        elif score.is_scored:
+            base = max(score.self_points - deducted_before, ZERO)
+            recoverable, source = score.self_points - base, SOURCE_SELF
+        elif prior is not None and prior.is_scored:
+            base, recoverable, source = prior.final, deducted_before, SOURCE_CARRIED
+        else:
+            base, recoverable, source = ZERO, ZERO, SOURCE_NONE
+        base = min(base, score.max_points)
+        recoverable = min(recoverable, score.max_points - base)
+        starts.append(Start(score.number, score.cluster_code, score.max_points, base, recoverable, source))
+    return starts
+
+
+def start_opportunities(starts: Iterable[Start], efforts: Mapping[int, Effort] | None = None) -> list[Opportunity]:
+    """One opportunity per starting indicator with headroom, for `suggest`."""
+    efforts = efforts or {}
+    return [
+        Opportunity(
+            number=start.number,
+            cluster_code=start.cluster_code,
+            current=start.base,
+            gain=start.gain,
+            recoverable=start.recoverable,
+            effort=efforts.get(start.number, Effort.MEDIUM),
+        )
+        for start in starts
+        if start.gain > 0
+    ]
+
+
+def patbm_points(*, added: int, covered: int, total: int, points_per_percent: Decimal) -> Decimal:
+    """Points an assumed `added` kelurahan with a PATBM bring: `points_per_percent` for each percentage
+    point of coverage they add (of `total` active kelurahan; at most the `total - covered` not covered
+    yet), rounded to two decimals. The cap at the crediting indicator's maximum is `projected_total`'s."""
+    if total <= 0 or added <= 0 or points_per_percent <= 0:
+        return ZERO
+    added = min(added, max(total - covered, 0))
+    return (points_per_percent * Decimal(100) * added / total).quantize(STEP, rounding=ROUND_HALF_UP)
+
+
+def projected_total(
+    targets: Mapping[int, Decimal],
+    maxima: Mapping[int, Decimal],
+    *,
+    bonus_indicator: int | None = None,
+    bonus: Decimal = ZERO,
+) -> Decimal:
+    """The total of a scenario: the sum of the targets, with `bonus` (PATBM points) added to
+    `bonus_indicator`'s target but never beyond that indicator's maximum."""
+    total = ZERO
+    for number, target in targets.items():
+        if number == bonus_indicator:
+            target = min(target + bonus, maxima[number])
+        total += target
+    return total

@@ -13,11 +13,12 @@ STAFF = "Staf DPMPPA"
 TASK_FORCE = "Gugus Tugas"
 ADMIN = "Admin"
 
-APPS = ("clusters", "kelurahan")
+APPS = ("clusters", "kelurahan", "planner")
 # What staff may write, besides reading everything.
 STAFF_WRITES = {
     "clusters": ("selfassessment", "fielddeduction"),
     "kelurahan": ("patbm",),
+    "planner": ("scenario", "scenarioitem"),
 }
 
 

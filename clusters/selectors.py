@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils.translation import get_language
 
-from clusters import history, scoring
+from clusters import history, planning, scoring
 from clusters.models import Cluster, DataVersion, Evaluation, FieldDeduction, Predicate, SelfAssessment
 
 # Stages from which the evaluation has a field result (deductions are final or being made).
@@ -114,6 +114,8 @@ class Dashboard:
     goal: scoring.Band | None
     clusters: list[ClusterLabel]
     indicator_names: dict[tuple[int, int], str]
+    # Indicator numbers deducted in two or more consecutive field results (clusters/planning.py).
+    recurring: tuple[int, ...] = ()
 
     @property
     def latest(self) -> EvaluationSummary | None:
@@ -167,15 +169,19 @@ def dashboard(*, up_to_year: int | None = None) -> Dashboard:
         names[(row.evaluation_id, row.indicator.number)] = row.indicator.name
     bands = predicate_bands()
     goal = nindya_band(bands)
+    summaries = [
+        EvaluationSummary(evaluation, scoring.summarize(scores[evaluation.pk], bands, goal), scores[evaluation.pk])
+        for evaluation in evaluations
+    ]
+    deductions = {item.year: {s.number: s.deductions for s in item.scores} for item in summaries
+                  if item.has_field_result}
     return Dashboard(
-        evaluations=[
-            EvaluationSummary(evaluation, scoring.summarize(scores[evaluation.pk], bands, goal), scores[evaluation.pk])
-            for evaluation in evaluations
-        ],
+        evaluations=summaries,
         bands=bands,
         goal=goal,
         clusters=cluster_labels(),
         indicator_names=names,
+        recurring=tuple(sorted(planning.recurring_weaknesses(deductions))),
     )
 
 
@@ -221,6 +227,8 @@ class EvaluationDetail:
     sections: list[ClusterSection]
     goal: scoring.Band | None
     bands: list[scoring.Band]
+    # Indicator numbers deducted in two or more consecutive field results up to this evaluation.
+    recurring: tuple[int, ...] = ()
 
     @property
     def bands_for_script(self) -> list[dict]:
@@ -228,9 +236,30 @@ class EvaluationDetail:
         return [{"name": b.name, "lower": str(b.lower), "inclusive": b.lower_inclusive} for b in self.bands]
 
 
-def evaluation_detail(evaluation: Evaluation) -> EvaluationDetail:
-    """An evaluation's indicators grouped by cluster, with cluster subtotals and the headline
-    numbers (three queries, whatever the number of indicators or deductions)."""
+def deduction_history(up_to_year: int | None = None) -> dict[int, dict[int, Decimal]]:
+    """Field deductions per evaluation with a field result, {year: {indicator number: points}},
+    oldest first, up to `up_to_year` (one query). An evaluation with a field result but no
+    deduction is present with an empty dict: it breaks a run of consecutive deductions."""
+    rows = SelfAssessment.objects.all()
+    if up_to_year is not None:
+        rows = rows.filter(evaluation__year__lte=up_to_year)
+    rows = rows.values("evaluation__year", "evaluation__stage", "indicator__number").annotate(
+        points=Sum("deductions__points")
+    )
+    result: dict[int, dict[int, Decimal]] = {}
+    for row in rows:
+        year, points = row["evaluation__year"], row["points"]
+        if row["evaluation__stage"] in FIELD_RESULT_STAGES or points:
+            result.setdefault(year, {})
+        if points:
+            result[year][row["indicator__number"]] = points
+    return dict(sorted(result.items()))
+
+
+def evaluation_detail(evaluation: Evaluation, *, with_recurring: bool = True) -> EvaluationDetail:
+    """An evaluation's indicators grouped by cluster, with cluster subtotals, the headline
+    numbers and (`with_recurring`) the recurring weaknesses up to this evaluation (four queries,
+    whatever the number of indicators, deductions or years)."""
     rows = list(SelfAssessment.objects.filter(evaluation=evaluation).for_scoring())
     clusters = list(Cluster.objects.filter(indicators__self_assessments__evaluation=evaluation).distinct())
     bands = predicate_bands()
@@ -246,7 +275,10 @@ def evaluation_detail(evaluation: Evaluation) -> EvaluationDetail:
         )
         for cluster in clusters
     ]
-    return EvaluationDetail(evaluation, scoring.summarize(scores, bands, goal), sections, goal, bands)
+    recurring = (
+        tuple(sorted(planning.recurring_weaknesses(deduction_history(evaluation.year)))) if with_recurring else ()
+    )
+    return EvaluationDetail(evaluation, scoring.summarize(scores, bands, goal), sections, goal, bands, recurring)
 
 
 def cluster_self_assessments(evaluation: Evaluation, cluster: Cluster) -> QuerySet[SelfAssessment]:

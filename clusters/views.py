@@ -179,7 +179,7 @@ def self_assessment_edit(request, year, cluster):
         formset = SelfAssessmentFormSet(queryset=queryset)
         if request.method == "POST":
             status = CONFLICT  # the stage is closed: the page says why
-    detail = selectors.evaluation_detail(evaluation)
+    detail = selectors.evaluation_detail(evaluation, with_recurring=False)
     section = next((s for s in detail.sections if s.cluster.pk == cluster.pk), None)
     if section is None:
         raise Http404

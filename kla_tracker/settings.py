@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "clusters",
     "kelurahan",
+    "planner",
 ]
 
 MIDDLEWARE = [

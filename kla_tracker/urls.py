@@ -14,5 +14,6 @@ urlpatterns = [
     # The language can be switched before logging in.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("kelurahan/", include("kelurahan.urls")),
+    path("rencana/", include("planner.urls")),
     path("", include("clusters.urls")),
 ]

@@ -14,6 +14,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clusters import imports
@@ -22,6 +23,7 @@ from clusters.services import evaluation_create
 from clusters.tables import read_table
 from kelurahan import imports as patbm_imports
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
+from planner.models import Office, Scenario, ScenarioItem
 
 ANONYMOUS, TASK_FORCE, STAFF, ADMIN = "anonymous", "task_force", "staff", "admin"
 ROLES = (TASK_FORCE, STAFF, ADMIN)
@@ -48,6 +50,8 @@ class World:
     deduction: FieldDeduction
     kelurahan: Kelurahan  # active, in an active kecamatan with other active kelurahan
     empty_kecamatan: Kecamatan  # active, without kelurahan: it may be deactivated
+    scenario: Scenario | None = None  # a planner scenario of the latest evaluation with one improvement
+    office: Office | None = None
 
 
 @dataclass(frozen=True)
@@ -175,7 +179,54 @@ ROUTES: dict[str, Route] = {
     "kelurahan:patbm-import-confirm": Route(get=NOBODY, post=WRITERS, post_data=_patbm_import_token),
     # --- issue 6: printable report ---
     "clusters:evaluation-report": Route(kwargs=lambda w: {"year": w.verifying_year}),
+    # --- issue 7: planner, scenarios, action plans, offices ---
+    "planner:planner": Route(post=WRITERS, post_data=lambda w: _planner_form(w)),
+    "planner:scenario-list": Route(),
+    "planner:scenario-compare": Route(),
+    "planner:scenario-detail": Route(kwargs=lambda w: {"pk": w.scenario.pk}),
+    "planner:scenario-delete": Route(kwargs=lambda w: {"pk": w.scenario.pk}, get=WRITERS, post=WRITERS,
+                                     post_data=lambda w: {}),
+    "planner:action-plan-edit": Route(kwargs=lambda w: {"pk": w.scenario.pk}, get=WRITERS, post=WRITERS,
+                                      post_data=lambda w: _action_plan_form(w)),
+    "planner:office-list": Route(),
+    "planner:office-detail": Route(kwargs=lambda w: {"pk": w.office.pk}),
 }
+
+
+def _planner_form(world):
+    data = {"goal": "nindya", "extra_kelurahan": "0", "name": "Skenario uji", "action": "save"}
+    for number in SelfAssessment.objects.filter(evaluation__year=world.verifying_year).values_list(
+            "indicator__number", flat=True):
+        data.update({f"target_{number}": "0", f"effort_{number}": "2"})
+    return data
+
+
+def _action_plan_form(world):
+    items = list(ScenarioItem.objects.filter(scenario=world.scenario).exclude(target=F("base")))
+    data = {"form-TOTAL_FORMS": str(len(items)), "form-INITIAL_FORMS": str(len(items))}
+    for i, item in enumerate(items):
+        data.update({f"form-{i}-id": str(item.pk), f"form-{i}-target": "30", f"form-{i}-office": str(world.office.pk),
+                     f"form-{i}-due_date": "2020-06-30", f"form-{i}-status": "berjalan"})
+    return data
+
+
+def _planner_world(world):
+    """A scenario of the latest evaluation raising indicator 3 to its maximum, and the default offices."""
+    from clusters.models import Predicate
+    from clusters.services import LoadReport
+    from planner import services as planner_services
+
+    planner_services.planner_defaults_load(report=LoadReport())
+    rows = SelfAssessment.objects.filter(evaluation__year=world.verifying_year).select_related("indicator")
+    world.scenario = planner_services.scenario_create(
+        name="Skenario dunia", evaluation=Evaluation.objects.get(year=world.verifying_year),
+        predicate=Predicate.objects.get(code="nindya"), extra_kelurahan=0, rule=None, covered=0, total_kelurahan=68,
+        items=[planner_services.ItemInput(indicator_id=row.indicator_id, max_points=row.max_points, base=D("0"),
+                                          recoverable=D("0"), target=row.max_points if row.indicator.number == 3
+                                          else D("0"), effort=2) for row in rows],
+    )
+    world.office = Office.objects.get(name="DPMPPA")
+    return world
 
 
 def _named_routes(patterns=None, namespace=""):
@@ -207,13 +258,14 @@ def world(reference_data):
     deduction = FieldDeduction.objects.create(self_assessment=row, points=D("5"), reason="Tanpa MoU")
     verifying.stage = Evaluation.Stage.FIELD_VERIFICATION
     verifying.save()
-    return World(
+    world = World(
         open_year=2019,
         verifying_year=2020,
         deduction=deduction,
         kelurahan=Kelurahan.objects.get(code="32.71.01.1001"),
         empty_kecamatan=Kecamatan.objects.create(code="32.71.09", name="Kecamatan Kosong"),
     )
+    return _planner_world(world)
 
 
 def _url(name, world):
@@ -229,6 +281,8 @@ def _snapshot():
         sorted(Kecamatan.objects.values_list("pk", "code", "name", "is_active")),
         sorted(Kelurahan.objects.values_list("pk", "code", "name", "kecamatan_id", "is_active")),
         sorted(Patbm.objects.values_list("pk", "step", "step_date", "activist_count", "note")),
+        sorted(Scenario.objects.values_list("pk", "name", "is_action_plan")),
+        sorted(ScenarioItem.objects.values_list("pk", "target", "office_id", "due_date", "status", "in_plan")),
     )
 
 

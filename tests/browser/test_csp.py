@@ -36,6 +36,11 @@ def test_pages_raise_no_content_security_policy_violations(live_server, page, de
         reverse("kelurahan:coverage"),
         reverse("clusters:score-import", kwargs={"year": 2019}),
         reverse("kelurahan:patbm-import"),
+        reverse("planner:planner"),
+        reverse("planner:scenario-list"),
+        reverse("planner:scenario-compare"),
+        reverse("planner:office-list"),
+        reverse("admin:planner_patbmrule_changelist"),
     ]
     for path in pages:
         page.goto(f"{live_server.url}{path}")

@@ -80,3 +80,65 @@ def test_an_impossible_gap_suggests_everything_and_says_what_remains():
 def test_ties_resolve_by_indicator_number():
     candidates = [_item(7, "5"), _item(3, "5"), _item(5, "5")]
     assert [i.number for i in suggest(D("10"), candidates).items] == [3, 5]
+
+
+# --- the starting rule, patbm points, projection ---
+
+from clusters.planning import (  # noqa: E402
+    SOURCE_CARRIED,
+    SOURCE_FINAL,
+    SOURCE_NONE,
+    SOURCE_SELF,
+    patbm_points,
+    projected_total,
+    start_opportunities,
+    starting_points,
+)
+
+
+def test_starting_rule_subtracts_last_years_deductions_from_a_self_assessment_and_carries_finals_forward():
+    previous = [
+        IndicatorScore(3, "KLB", D("30"), D("24"), D("14.50")),
+        IndicatorScore(21, "K5", D("55"), D("40.70"), D("26")),
+        IndicatorScore(1, "KLB", D("30"), D("24")),
+    ]
+    latest = [
+        IndicatorScore(3, "KLB", D("30"), D("25.50")),  # self-assessed: minus last year's 14.50
+        IndicatorScore(21, "K5", D("55"), None),  # not scored: last year's final carried forward
+        IndicatorScore(1, "KLB", D("30"), D("25.50")),  # no deduction last year: as assessed
+        IndicatorScore(9, "K2", D("40"), None),  # nothing known
+    ]
+    starts = {s.number: s for s in starting_points(latest, previous)}
+    assert (starts[3].base, starts[3].recoverable, starts[3].source) == (D("11.00"), D("14.50"), SOURCE_SELF)
+    assert (starts[21].base, starts[21].recoverable, starts[21].source) == (D("14.70"), D("26"), SOURCE_CARRIED)
+    assert (starts[1].base, starts[1].recoverable) == (D("25.50"), D("0"))
+    assert (starts[9].base, starts[9].recoverable, starts[9].source) == (D("0"), D("0"), SOURCE_NONE)
+    assert [o.number for o in start_opportunities(starts.values())] == [3, 21, 1, 9]
+
+
+def test_starting_rule_uses_the_final_score_once_the_field_result_is_known():
+    latest = [IndicatorScore(3, "KLB", D("30"), D("25"), D("5"))]
+    previous = [IndicatorScore(3, "KLB", D("30"), D("25"), D("14"))]
+    (start,) = starting_points(latest, previous, latest_has_field_result=True)
+    assert (start.base, start.recoverable, start.source) == (D("20"), D("5"), SOURCE_FINAL)
+
+
+def test_starting_rule_never_goes_below_zero_or_counts_more_recoverable_than_headroom():
+    latest = [IndicatorScore(3, "KLB", D("30"), D("4"))]
+    (start,) = starting_points(latest, [IndicatorScore(3, "KLB", D("30"), D("20"), D("10"))])
+    assert (start.base, start.recoverable) == (D("0"), D("4"))
+
+
+def test_patbm_points_per_percentage_point_of_added_coverage():
+    assert patbm_points(added=17, covered=2, total=68, points_per_percent=D("0.25")) == D("6.25")
+    # More kelurahan than remain uncovered count as the remaining ones only.
+    assert patbm_points(added=100, covered=2, total=68, points_per_percent=D("0.25")) == D("24.26")
+    assert patbm_points(added=5, covered=2, total=0, points_per_percent=D("1")) == D("0")
+
+
+def test_projection_caps_the_patbm_points_at_the_indicators_maximum():
+    targets = {3: D("20"), 21: D("50")}
+    maxima = {3: D("30"), 21: D("55")}
+    assert projected_total(targets, maxima) == D("70")
+    assert projected_total(targets, maxima, bonus_indicator=21, bonus=D("3")) == D("73")
+    assert projected_total(targets, maxima, bonus_indicator=21, bonus=D("30")) == D("75")

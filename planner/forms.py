@@ -1,0 +1,108 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Predicate
+from planner.models import Office, Scenario, ScenarioItem
+
+SAVE, SUGGEST = "save", "suggest"
+
+
+class PlannerForm(forms.Form):
+    """The planner: goal, assumed PATBM coverage, and per indicator a target and an effort.
+
+    `rows` are the planner's `PlannerRow`s; each gets `target_<number>` and `effort_<number>` fields.
+    """
+
+    goal = forms.ChoiceField(label=_("Goal"))
+    extra_kelurahan = forms.IntegerField(label=_("More kelurahan with a PATBM (assumed)"), min_value=0,
+                                         initial=0, required=False)
+    name = forms.CharField(label=_("Scenario name"), max_length=120, required=False)
+    action = forms.ChoiceField(choices=[(SAVE, SAVE), (SUGGEST, SUGGEST)], required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, rows, predicates, remaining_kelurahan: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.predicates = {predicate.code: predicate for predicate in predicates}
+        self.fields["goal"].choices = [
+            (p.code, f"{p.name} ({'≥' if p.lower_inclusive else '>'} {number_format(p.lower_bound, decimal_pos=2)})")
+            for p in predicates
+        ]
+        self.fields["extra_kelurahan"].max_value = remaining_kelurahan
+        self.fields["extra_kelurahan"].validators.append(MaxValueValidator(remaining_kelurahan))
+        self.fields["extra_kelurahan"].widget.attrs.update({"max": remaining_kelurahan, "data-extra-kelurahan": ""})
+        for row in rows:
+            start = row.start
+            self.fields[f"target_{row.number}"] = forms.DecimalField(
+                label=_("Target for indicator %(number)s") % {"number": row.number},
+                min_value=Decimal("0"), max_value=start.max_points, max_digits=6, decimal_places=2,
+                initial=row.suggested_target, localize=True,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "data-target": "", "data-number": row.number,
+                                              "data-max": str(start.max_points), "data-base": str(start.base),
+                                              "class": "form-control form-control-sm"}),
+            )
+            self.fields[f"effort_{row.number}"] = forms.TypedChoiceField(
+                label=_("Effort for indicator %(number)s") % {"number": row.number},
+                choices=ScenarioItem.Effort.choices, coerce=int, initial=ScenarioItem.Effort.MEDIUM,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def row_fields(self):
+        return [(row, self[f"target_{row.number}"], self[f"effort_{row.number}"]) for row in self.rows]
+
+    def clean_goal(self) -> Predicate:
+        return self.predicates[self.cleaned_data["goal"]]
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == SAVE:
+            name = cleaned.get("name")
+            if not name:
+                self.add_error("name", forms.ValidationError(_("Give the scenario a name."), code="required"))
+            elif Scenario.objects.filter(name__iexact=name).exists():
+                self.add_error("name", forms.ValidationError(_("A scenario with this name exists already."),
+                                                             code="duplicate"))
+        return cleaned
+
+    def efforts(self) -> dict[int, int]:
+        return {row.number: self.cleaned_data.get(f"effort_{row.number}") or ScenarioItem.Effort.MEDIUM
+                for row in self.rows}
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ScenarioItem
+        fields = ["target", "office", "due_date", "status"]
+        widgets = {
+            "target": forms.TextInput(attrs={"inputmode": "decimal"}),
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        localized_fields = ["target"]
+
+    def __init__(self, *args, office_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = Office.objects.filter(is_active=True)
+        if office_choices is not None:  # read once for the whole formset
+            self.fields["office"].choices = office_choices
+        self.fields["office"].required = True
+        self.fields["due_date"].required = True
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+
+    def clean_target(self):
+        target = self.cleaned_data["target"]
+        if target is not None and not (0 <= target <= self.instance.max_points):
+            raise forms.ValidationError(
+                _("The target must be between 0 and the maximum (%(max)s).") % {"max": self.instance.max_points},
+                code="out_of_range")
+        return target
+
+
+ActionPlanFormSet = forms.modelformset_factory(ScenarioItem, form=ActionItemForm, extra=0)

@@ -1,0 +1,212 @@
+"""Reads for the planner, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from clusters import planning, scoring
+from clusters.models import Evaluation, Predicate, SelfAssessment
+from clusters.selectors import FIELD_RESULT_STAGES, deduction_history, predicate_bands
+from kelurahan.selectors import patbm_coverage
+from planner.models import IndicatorOffice, Office, PatbmRule, Scenario, ScenarioItem
+
+
+@dataclass(frozen=True)
+class PlannerRow:
+    """One indicator in the planner."""
+
+    number: int
+    indicator_id: int
+    name: str
+    cluster_code: str
+    start: planning.Start
+    suggested: bool
+    recurring: bool
+    deductions: list[Decimal]  # per year of `Planner.history_years`
+
+    @property
+    def ever_deducted(self) -> bool:
+        return any(points > 0 for points in self.deductions)
+
+    @property
+    def suggested_target(self) -> Decimal:
+        return self.start.max_points if self.suggested else self.start.base
+
+
+@dataclass(frozen=True)
+class Planner:
+    evaluation: Evaluation
+    previous: Evaluation | None
+    has_field_result: bool
+    goal: Predicate
+    predicates: list[Predicate]
+    bands: list[scoring.Band]
+    rows: list[PlannerRow]
+    base_total: Decimal
+    gap: Decimal
+    suggestion: planning.Suggestion
+    rule: PatbmRule | None
+    coverage: object
+    history_years: list[int] = field(default_factory=list)
+
+    @property
+    def goal_band(self) -> scoring.Band:
+        return self.goal.to_band()
+
+    @property
+    def bands_for_script(self) -> list[dict]:
+        return [{"name": b.name, "lower": str(b.lower), "inclusive": b.lower_inclusive} for b in self.bands]
+
+    @property
+    def base_predicate(self) -> scoring.Band | None:
+        return scoring.predicate_for(self.base_total, self.bands)
+
+
+def latest_evaluation() -> Evaluation | None:
+    return Evaluation.objects.latest_first().first()
+
+
+def goal_choice(code: str | None, predicates: list[Predicate]) -> Predicate | None:
+    """The predicate with `code`, else Nindya, else the highest one (None without predicates)."""
+    by_code = {predicate.code: predicate for predicate in predicates}
+    return by_code.get(code or "") or by_code.get(Predicate.NINDYA) or (predicates[-1] if predicates else None)
+
+
+def planner(
+    evaluation: Evaluation,
+    goal: Predicate,
+    efforts: dict[int, planning.Effort] | None = None,
+    predicates: list[Predicate] | None = None,
+) -> Planner:
+    """The planner for `evaluation` towards `goal`: per indicator the start (STARTING RULE in
+    clusters/planning.py), the suggested minimal set, recurring weaknesses and the PATBM rule
+    (eight queries; `predicates`, ascending, saves one)."""
+    history = deduction_history(evaluation.year)
+    rows = list(SelfAssessment.objects.filter(evaluation=evaluation).for_scoring())
+    latest = [row.to_score() for row in rows]
+    has_field_result = evaluation.stage in FIELD_RESULT_STAGES or scoring.total_deductions(latest) > 0
+    previous = (
+        Evaluation.objects.filter(year__lt=evaluation.year, stage__in=FIELD_RESULT_STAGES).order_by("-year").first()
+    )
+    previous_scores = (
+        [row.to_score() for row in SelfAssessment.objects.filter(evaluation=previous).for_scoring()]
+        if previous else None
+    )
+    starts = planning.starting_points(latest, previous_scores, latest_has_field_result=has_field_result)
+    base_total = sum((start.base for start in starts), scoring.ZERO)
+    gap = scoring.gap_to(base_total, goal.to_band())
+    suggestion = planning.suggest(gap, planning.start_opportunities(starts, efforts))
+    chosen = {item.number for item in suggestion.items}
+    recurring = planning.recurring_weaknesses(history)
+    years = list(history)
+    predicates = predicates if predicates is not None else list(Predicate.objects.order_by("lower_bound"))
+    return Planner(
+        evaluation=evaluation,
+        previous=previous,
+        has_field_result=has_field_result,
+        goal=goal,
+        predicates=predicates,
+        bands=[predicate.to_band() for predicate in predicates],
+        rows=[
+            PlannerRow(
+                number=start.number, indicator_id=row.indicator_id, name=row.indicator.name,
+                cluster_code=start.cluster_code, start=start,
+                suggested=start.number in chosen, recurring=start.number in recurring,
+                deductions=[history[year].get(start.number, scoring.ZERO) for year in years],
+            )
+            for row, start in zip(rows, starts, strict=True)
+        ],
+        base_total=base_total,
+        gap=gap,
+        suggestion=suggestion,
+        rule=PatbmRule.objects.current(),
+        coverage=patbm_coverage(),
+        history_years=years,
+    )
+
+
+@dataclass(frozen=True)
+class ScenarioView:
+    """A saved scenario with its totals (the same rule the planner page runs in the browser)."""
+
+    scenario: Scenario
+    items: list[ScenarioItem]
+    projected: Decimal
+    base_total: Decimal
+    predicate: scoring.Band | None
+    remaining_gap: Decimal
+
+    @property
+    def improvements(self) -> list[ScenarioItem]:
+        return [item for item in self.items if item.target != item.base]
+
+    def target_of(self, number: int) -> Decimal | None:
+        return next((item.target for item in self.items if item.indicator.number == number), None)
+
+
+def scenario_views(scenarios: list[Scenario]) -> list[ScenarioView]:
+    """The scenarios with their items and totals (two queries besides the scenarios, any number of them)."""
+    items: dict[int, list[ScenarioItem]] = {scenario.pk: [] for scenario in scenarios}
+    for item in (ScenarioItem.objects.filter(scenario__in=scenarios)
+                 .select_related("indicator", "office").order_by("indicator__number")):
+        items[item.scenario_id].append(item)
+    bands = predicate_bands()
+    result = []
+    for scenario in scenarios:
+        rows = items[scenario.pk]
+        projected = planning.projected_total(
+            {item.indicator.number: item.target for item in rows},
+            {item.indicator.number: item.max_points for item in rows},
+            bonus_indicator=scenario.patbm_indicator.number if scenario.patbm_indicator else None,
+            bonus=scenario.patbm_points,
+        )
+        result.append(ScenarioView(
+            scenario=scenario, items=rows, projected=projected,
+            base_total=sum((item.base for item in rows), scoring.ZERO),
+            predicate=scoring.predicate_for(projected, bands),
+            remaining_gap=scoring.gap_to(projected, scenario.predicate.to_band()),
+        ))
+    return result
+
+
+def scenarios_for_list():
+    return Scenario.objects.for_list().select_related("patbm_indicator")
+
+
+@dataclass(frozen=True)
+class OfficeItem:
+    item: ScenarioItem
+    overdue: bool
+
+
+def office_items(office: Office) -> list[OfficeItem]:
+    """The action-plan items an office owns, soonest due first (one query)."""
+    today = timezone.localdate()
+    items = (
+        ScenarioItem.objects.filter(office=office, in_plan=True, scenario__is_action_plan=True)
+        .select_related("scenario", "scenario__evaluation", "indicator")
+        .order_by("due_date", "scenario__name", "indicator__number")
+    )
+    return [
+        OfficeItem(item, item.due_date is not None and item.due_date < today
+                   and item.status != ScenarioItem.Status.DONE)
+        for item in items
+    ]
+
+
+def offices_with_counts():
+    """Every office with `open_items` (action-plan items not done) and `indicator_count` (one query)."""
+    return Office.objects.annotate(
+        open_items=Count("items", filter=Q(items__in_plan=True, items__scenario__is_action_plan=True)
+                         & ~Q(items__status=ScenarioItem.Status.DONE), distinct=True),
+        indicator_count=Count("indicators", distinct=True),
+    ).order_by("name")
+
+
+def default_offices() -> dict[int, int]:
+    """{indicator id: office id} of the responsible offices (one query)."""
+    return dict(IndicatorOffice.objects.values_list("indicator_id", "office_id"))

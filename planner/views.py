@@ -1,0 +1,144 @@
+"""Pages of the planner: thin views that read through selectors and write through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from clusters import planning
+from clusters.models import Predicate
+from planner import selectors, services
+from planner.forms import SAVE, ActionPlanFormSet, PlannerForm
+from planner.models import Office, Scenario, ScenarioItem
+
+
+@permission_required("planner.view_scenario", raise_exception=True)
+def planner(request):
+    """The path to a predicate: the gap, the suggested set, targets and efforts, and saving a scenario."""
+    evaluation = selectors.latest_evaluation()
+    predicates = list(Predicate.objects.order_by("lower_bound"))
+    goal = selectors.goal_choice(request.POST.get("goal") or request.GET.get("goal"), predicates)
+    if evaluation is None or goal is None:
+        return render(request, "planner/planner.html", {"plan": None})
+    if request.method == "POST" and not request.user.has_perm("planner.add_scenario"):
+        raise PermissionDenied
+    plan = selectors.planner(evaluation, goal, predicates=predicates)
+    form_kwargs = {"rows": plan.rows, "predicates": predicates, "remaining_kelurahan": plan.coverage.remaining}
+    status = 200
+    if request.method == "POST":
+        form = PlannerForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            efforts = {n: planning.Effort(e) for n, e in form.efforts().items()}
+            if form.cleaned_data["action"] == SAVE:
+                scenario = services.scenario_create(
+                    name=form.cleaned_data["name"], evaluation=evaluation, predicate=form.cleaned_data["goal"],
+                    extra_kelurahan=form.cleaned_data["extra_kelurahan"] or 0,
+                    items=[services.ItemInput(
+                        indicator_id=row.indicator_id, max_points=row.start.max_points, base=row.start.base,
+                        recoverable=row.start.recoverable, target=form.cleaned_data[f"target_{row.number}"],
+                        effort=efforts[row.number]) for row in plan.rows],
+                    rule=plan.rule, covered=plan.coverage.covered, total_kelurahan=plan.coverage.total,
+                    user=request.user,
+                )
+                messages.success(request, _("The scenario “%(name)s” was saved.") % {"name": scenario.name})
+                return redirect("planner:scenario-detail", pk=scenario.pk)
+            # Suggest again with the chosen goal and efforts; targets follow the new suggestion.
+            plan = selectors.planner(evaluation, form.cleaned_data["goal"], efforts, predicates)
+            data = request.POST.copy()
+            for row in plan.rows:
+                data[f"target_{row.number}"] = number_format(row.suggested_target, decimal_pos=2)
+            form = PlannerForm(data, **{**form_kwargs, "rows": plan.rows})
+            form.is_valid()
+        else:
+            status = 400
+    else:
+        form = PlannerForm(initial={"goal": goal.code}, **form_kwargs)
+    return render(request, "planner/planner.html", {"plan": plan, "form": form}, status=status)
+
+
+@require_GET
+@permission_required("planner.view_scenario", raise_exception=True)
+def scenario_list(request):
+    views = selectors.scenario_views(list(selectors.scenarios_for_list()))
+    return render(request, "planner/scenario_list.html", {"views": views})
+
+
+@require_GET
+@permission_required("planner.view_scenario", raise_exception=True)
+def scenario_detail(request, pk):
+    scenario = get_object_or_404(selectors.scenarios_for_list(), pk=pk)
+    (view,) = selectors.scenario_views([scenario])
+    return render(request, "planner/scenario_detail.html", {"view": view, "scenario": scenario})
+
+
+@require_GET
+@permission_required("planner.view_scenario", raise_exception=True)
+def scenario_compare(request):
+    """Two or more scenarios side by side: per indicator the targets, then totals and predicates."""
+    ids = [int(pk) for pk in request.GET.getlist("ids") if pk.isdigit()]
+    scenarios = list(selectors.scenarios_for_list().filter(pk__in=ids))
+    views = selectors.scenario_views(scenarios) if len(scenarios) >= 2 else []
+    rows = []
+    if views:
+        indicators = {item.indicator.number: item for view in views for item in view.items}
+        rows = [(indicators[number], [view.target_of(number) for view in views]) for number in sorted(indicators)]
+    return render(request, "planner/scenario_compare.html", {"views": views, "rows": rows},
+                  status=200 if views or not ids else 400)
+
+
+@permission_required("planner.delete_scenario", raise_exception=True)
+def scenario_delete(request, pk):
+    """Asks first; deletes the scenario (and its action plan) on POST."""
+    scenario = get_object_or_404(Scenario, pk=pk)
+    if request.method == "POST":
+        name = scenario.name
+        scenario.delete()
+        messages.success(request, _("The scenario “%(name)s” was deleted.") % {"name": name})
+        return redirect("planner:scenario-list")
+    return render(request, "planner/scenario_delete.html", {"scenario": scenario})
+
+
+@permission_required("planner.change_scenarioitem", raise_exception=True)
+def action_plan_edit(request, pk):
+    """Makes a scenario an action plan: per improved indicator the target, office, due date and status,
+    saved all or nothing."""
+    scenario = get_object_or_404(selectors.scenarios_for_list(), pk=pk)
+    queryset = (ScenarioItem.objects.filter(scenario=scenario).select_related("indicator")
+                .order_by("indicator__number"))
+    improved = [item.pk for item in queryset if item.target != item.base or item.in_plan]
+    queryset = queryset.filter(pk__in=improved)
+    office_choices = [("", "---------")] + list(Office.objects.filter(is_active=True).values_list("pk", "name"))
+    status = 200
+    if request.method == "POST":
+        formset = ActionPlanFormSet(request.POST, queryset=queryset, form_kwargs={"office_choices": office_choices})
+        if formset.is_valid():
+            services.action_plan_save(scenario=scenario, changes=[
+                services.PlanChange(pk=form.instance.pk, target=form.cleaned_data["target"],
+                                    office=form.cleaned_data["office"], due_date=form.cleaned_data["due_date"],
+                                    status=form.cleaned_data["status"])
+                for form in formset.forms
+            ])
+            messages.success(request, _("The action plan was saved."))
+            return redirect("planner:scenario-detail", pk=scenario.pk)
+        status = 400
+    else:
+        formset = ActionPlanFormSet(queryset=queryset, form_kwargs={"office_choices": office_choices})
+    return render(request, "planner/action_plan_edit.html", {"scenario": scenario, "formset": formset},
+                  status=status)
+
+
+@require_GET
+@permission_required("planner.view_office", raise_exception=True)
+def office_list(request):
+    return render(request, "planner/office_list.html", {"offices": selectors.offices_with_counts()})
+
+
+@require_GET
+@permission_required("planner.view_office", raise_exception=True)
+def office_detail(request, pk):
+    office = get_object_or_404(Office, pk=pk)
+    return render(request, "planner/office_detail.html", {"office": office, "items": selectors.office_items(office),
+                                                          "indicators": office.indicators.select_related("indicator")})
