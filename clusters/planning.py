@@ -15,8 +15,12 @@ STARTING RULE (per indicator of the latest evaluation):
 2. Otherwise, where the indicator is self-assessed, the base is its self-assessment minus the points the
    jurors deducted on it in the previous field verification: they are expected to be deducted again
    unless the cause is fixed, so they are subtracted and counted as recoverable.
-3. Otherwise (not scored yet), the base is the previous evaluation's final score carried forward; it
-   already has the previous deductions subtracted, which again count as recoverable.
+3. Otherwise (not scored yet in the latest evaluation), the base is 0: the planner starts from the
+   self-assessment as it stands, as the task force sees it on the dashboard, so every point of an
+   unscored indicator is still to be gained. With `carry_forward=True` the previous evaluation's final
+   score is carried forward instead (it already has the previous deductions subtracted, which again
+   count as recoverable): an estimate, not the default, because it can show a goal as reached before
+   half the indicators are scored.
 4. Without any score, the base is 0.
 The base never exceeds the indicator's maximum in the latest evaluation, and the recoverable points
 never exceed the headroom (maximum minus base).
@@ -180,6 +184,7 @@ def starting_points(
     previous: Iterable[IndicatorScore] | None = None,
     *,
     latest_has_field_result: bool = False,
+    carry_forward: bool = False,
 ) -> list[Start]:
     """The planner's base per indicator of the `latest` evaluation, in its order.
 
@@ -195,7 +200,7 @@ def starting_points(
         elif score.is_scored:
             base = max(score.self_points - deducted_before, ZERO)
             recoverable, source = score.self_points - base, SOURCE_SELF
-        elif prior is not None and prior.is_scored:
+        elif carry_forward and prior is not None and prior.is_scored:
             base, recoverable, source = prior.final, deducted_before, SOURCE_CARRIED
         else:
             base, recoverable, source = ZERO, ZERO, SOURCE_NONE

@@ -13,13 +13,13 @@ from tests.browser.conftest import log_in
 
 
 @pytest.mark.django_db(transaction=True)
-def test_staff_plans_towards_utama_saves_a_scenario_and_makes_it_an_action_plan(live_server, page, demo, artifacts):
+def test_staff_plans_towards_nindya_saves_a_scenario_and_makes_it_an_action_plan(live_server, page, demo, artifacts):
     planner_defaults_load(report=LoadReport())
     log_in(page, live_server, "staf")
-    page.goto(f"{live_server.url}{reverse('planner:planner')}?goal=utama")
-    # The suggestion (21, 3, 17, 22 raised to their maxima) on top of the 711,80 start.
-    assert page.inner_text("#projected-total") == "809,40"
-    assert page.inner_text("[data-projected=predicate]") == "Utama"
+    page.goto(f"{live_server.url}{reverse('planner:planner')}")
+    # The suggestion (3, 17, 21, 22, 23 raised to their maxima) on top of the 526,40 start.
+    assert page.inner_text("#projected-total") == "708,00"
+    assert page.inner_text("[data-projected=predicate]") == "Nindya"
     assert page.inner_text("#remaining-gap") == "0,00"
     page.screenshot(path=artifacts / "planner-laptop.png", full_page=True)
     page.screenshot(path=artifacts / "planner-laptop-top.png")
@@ -27,25 +27,25 @@ def test_staff_plans_towards_utama_saves_a_scenario_and_makes_it_an_action_plan(
     page.screenshot(path=artifacts / "planner-laptop-rows.png")
 
     page.fill("#id_target_17", "22,40")  # back to its start: -17,60
-    assert page.inner_text("#projected-total") == "791,80"
-    assert page.inner_text("[data-projected=predicate]") == "Nindya"
-    assert page.inner_text("#remaining-gap") == "8,21"
+    assert page.inner_text("#projected-total") == "690,40"
+    assert page.inner_text("[data-projected=predicate]") == "Madya"
+    assert page.inner_text("#remaining-gap") == "9,61"
     page.fill("#id_target_21", "40")  # -15,00
     page.fill("#id_extra_kelurahan", "17")  # +25 percentage points x 0,25 on indicator 21
-    assert page.inner_text("#projected-total") == "783,05"
+    assert page.inner_text("#projected-total") == "681,65"
 
     page.fill("#id_name", "Rencana uji peramban")
     with page.expect_navigation():
         page.click("button[value=save]")
     scenario = Scenario.objects.get(name="Rencana uji peramban")
     assert page.url.endswith(reverse("planner:scenario-detail", args=[scenario.pk]))
-    assert "783,05" in page.inner_text("#scenario-projected")  # the server's own computation agrees
+    assert "681,65" in page.inner_text("#scenario-projected")  # the server's own computation agrees
 
     page.screenshot(path=artifacts / "scenario-detail.png", full_page=True)
     with page.expect_navigation():
         page.click("text=Jadikan rencana aksi")
     dates = page.locator("input[type=date]")
-    assert dates.count() == 3  # indicators 3, 21 and 22
+    assert dates.count() == 4  # indicators 3, 21, 22 and 23
     for index in range(dates.count()):
         dates.nth(index).fill("2019-06-30")
     with page.expect_navigation():
@@ -77,8 +77,8 @@ def test_planner_fits_a_phone(live_server, page, demo, artifacts):
     planner_defaults_load(report=LoadReport())
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, live_server, "gugus")
-    page.goto(f"{live_server.url}{reverse('planner:planner')}?goal=utama")
-    assert page.inner_text("#projected-total") == "809,40"
+    page.goto(f"{live_server.url}{reverse('planner:planner')}")
+    assert page.inner_text("#projected-total") == "708,00"
     # Nothing wider than the screen except inside the scrollable tables.
     page.screenshot(path=artifacts / "planner-phone.png", full_page=True)
     page.screenshot(path=artifacts / "planner-phone-top.png")

@@ -108,12 +108,16 @@ def test_starting_rule_subtracts_last_years_deductions_from_a_self_assessment_an
         IndicatorScore(1, "KLB", D("30"), D("25.50")),  # no deduction last year: as assessed
         IndicatorScore(9, "K2", D("40"), None),  # nothing known
     ]
-    starts = {s.number: s for s in starting_points(latest, previous)}
+    starts = {s.number: s for s in starting_points(latest, previous, carry_forward=True)}
     assert (starts[3].base, starts[3].recoverable, starts[3].source) == (D("11.00"), D("14.50"), SOURCE_SELF)
     assert (starts[21].base, starts[21].recoverable, starts[21].source) == (D("14.70"), D("26"), SOURCE_CARRIED)
     assert (starts[1].base, starts[1].recoverable) == (D("25.50"), D("0"))
     assert (starts[9].base, starts[9].recoverable, starts[9].source) == (D("0"), D("0"), SOURCE_NONE)
     assert [o.number for o in start_opportunities(starts.values())] == [3, 21, 1, 9]
+    # By default an indicator not scored yet starts at 0: the self-assessment as it stands.
+    default = {s.number: s for s in starting_points(latest, previous)}
+    assert (default[21].base, default[21].recoverable, default[21].source) == (D("0"), D("0"), SOURCE_NONE)
+    assert default[3] == starts[3]
 
 
 def test_starting_rule_uses_the_final_score_once_the_field_result_is_known():

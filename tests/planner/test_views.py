@@ -12,7 +12,7 @@ from planner.models import Office, PatbmRule, Scenario, ScenarioItem
 pytestmark = pytest.mark.django_db
 
 
-def _planner_post(client, goal="utama", name="Menuju Utama", action="save", extra="0", **overrides):
+def _planner_post(client, goal="nindya", name="Menuju Nindya", action="save", extra="0", **overrides):
     """Posts the planner form as the page renders it (initial targets = the suggestion), with overrides."""
     page = client.get(reverse("planner:planner"), {"goal": goal})
     form = page.context["form"]
@@ -26,18 +26,21 @@ def _planner_post(client, goal="utama", name="Menuju Utama", action="save", extr
 
 def test_planner_shows_the_gap_suggestion_recurring_flags_and_patbm_rule(client, planner_demo, task_force_user):
     client.force_login(task_force_user)
-    html = client.get(reverse("planner:planner"), {"goal": "utama"}).content.decode()
-    assert "711,80" in html and "88,21" in html
-    assert html.count('class="badge text-bg-success"') == 4  # 21, 3, 17, 22 suggested
+    html = client.get(reverse("planner:planner"), {"goal": "nindya"}).content.decode()
+    assert "526,40" in html and "173,61" in html
+    assert html.count('class="badge text-bg-success"') == 5  # 3, 17, 21, 22, 23 suggested
     assert "kelemahan berulang" in html
     assert "menambah 0,25 poin pada indikator 21" in html and "aturan lokal" in html
     assert "Simpan skenario" not in html  # Gugus Tugas reads only
 
 
-def test_planner_defaults_to_nindya_and_says_the_goal_is_already_reached(client, planner_demo, staff_user):
+def test_planner_defaults_to_nindya_and_says_when_a_goal_is_already_reached(client, planner_demo, staff_user):
     client.force_login(staff_user)
     response = client.get(reverse("planner:planner"))
     assert response.context["plan"].goal.code == Predicate.NINDYA
+    assert response.context["plan"].gap == D("173.61")
+    assert "sudah tercapai" not in response.content.decode()
+    response = client.get(reverse("planner:planner"), {"goal": "pratama"})  # 526.40 is above 500
     assert response.context["plan"].gap == 0
     assert "sudah tercapai" in response.content.decode()
 
@@ -45,7 +48,7 @@ def test_planner_defaults_to_nindya_and_says_the_goal_is_already_reached(client,
 def test_saving_a_scenario_stores_targets_and_recomputes_patbm_points_on_the_server(client, planner_demo, staff_user):
     client.force_login(staff_user)
     response = _planner_post(client, extra="17", target_3="30")
-    scenario = Scenario.objects.get(name="Menuju Utama")
+    scenario = Scenario.objects.get(name="Menuju Nindya")
     assert response.status_code == 302 and response.url == reverse("planner:scenario-detail", args=[scenario.pk])
     assert scenario.patbm_points == D("6.25")  # 17 of 68 kelurahan = 25 percentage points x 0.25
     assert scenario.patbm_indicator.number == 21
@@ -56,8 +59,8 @@ def test_saving_a_scenario_stores_targets_and_recomputes_patbm_points_on_the_ser
     assert items[1].target == items[1].base
     assert items[21].office.name == "DPMPPA"
     html = client.get(response.url).content.decode()
-    # 711.80 + (55-14.70) + (30-11) + (40-22.40) + (45-24.30) = 809.40; PATBM capped (21 already at max).
-    assert "809,40" in html and "Utama" in html
+    # 526.40 + (30-11) + (40-22.40) + 55 + 45 + 45 = 708.00; PATBM capped (21 already at max).
+    assert "708,00" in html and "Nindya" in html
 
 
 def test_a_duplicate_or_missing_name_or_a_target_above_the_maximum_saves_nothing(client, planner_demo, staff_user):
@@ -78,8 +81,8 @@ def test_suggest_again_with_efforts_changes_the_suggested_set(client, planner_de
     response = _planner_post(client, action="suggest", effort_1="1", effort_2="1", effort_4="1")
     assert response.status_code == 200
     suggested = {row.number for row in response.context["plan"].rows if row.suggested}
-    # Low effort first (4, 2, 1), then 21, 3 and 17 close 88.21; #1 (4.50) turns out not to be needed.
-    assert suggested == {2, 3, 4, 17, 21}
+    # Low effort first (#4), then the recoverable and largest gains close 173.61; #1 and #2 are not needed.
+    assert suggested == {3, 4, 6, 13, 17, 21, 22}
     assert response.context["form"]["target_4"].value() == "60,00"
     assert not Scenario.objects.exists()
 
@@ -99,7 +102,7 @@ def test_scenarios_are_listed_compared_side_by_side_and_deleted_after_asking(cli
     totals = compare.context["views"]
     assert [v.scenario.name for v in totals] == ["Kedua", "Pertama"] or len(totals) == 2
     html = compare.content.decode()
-    assert "809,40" in html and "790,40" in html  # Kedua: #3 stays at 11 (-19), PATBM capped at 55 anyway
+    assert "708,00" in html and "689,00" in html  # Kedua: #3 stays at 11 (-19), PATBM capped at 55 anyway
     assert client.get(reverse("planner:scenario-compare"), {"ids": [first.pk]}).status_code == 400
     ask = client.get(reverse("planner:scenario-delete", args=[first.pk]))
     assert ask.status_code == 200 and Scenario.objects.filter(pk=first.pk).exists()
@@ -132,14 +135,14 @@ def test_an_action_plan_puts_each_item_on_its_offices_page(client, planner_demo,
     health = Office.objects.get(name="Dinas Kesehatan")
     dpmppa = Office.objects.get(name="DPMPPA")
     form = client.get(reverse("planner:action-plan-edit", args=[scenario.pk]))
-    assert len(form.context["formset"].forms) == 4
+    assert len(form.context["formset"].forms) == 5
     data, items = _plan_data(scenario, dpmppa)
     response = client.post(reverse("planner:action-plan-edit", args=[scenario.pk]), data)
     assert response.status_code == 302
     scenario.refresh_from_db()
     assert scenario.is_action_plan
     owners = {item.indicator.number: item.office.name for item in scenario.items.filter(status="berjalan")}
-    assert owners == {3: "DPMPPA", 21: "DPMPPA", 17: "Dinas Kesehatan", 22: "Dinas Sosial"}
+    assert owners == {3: "DPMPPA", 21: "DPMPPA", 17: "Dinas Kesehatan", 22: "Dinas Sosial", 23: "Dinas Sosial"}
     page = client.get(reverse("planner:office-detail", args=[health.pk])).content.decode()
     assert "17. Kawasan tanpa rokok" in page and "Rencana 2019" in page and "30-06-2019" in page
     items = [row.item.indicator.number for row in client.get(
