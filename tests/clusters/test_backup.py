@@ -7,7 +7,10 @@ from django.core.management import CommandError, call_command
 
 from clusters.backup import EXCLUDED
 from clusters.models import Evaluation, FieldDeduction, SelfAssessment
+from clusters.services import LoadReport
 from kelurahan.models import Patbm
+from planner.models import IndicatorOffice, Office, PatbmRule
+from planner.services import planner_defaults_load
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,6 +28,7 @@ def _snapshot():
 
 def test_backup_and_restore_round_trip_gives_identical_data(demo, tmp_path):
     # Django's JSON keeps timestamps to the millisecond: compare at that precision.
+    planner_defaults_load(report=LoadReport())  # the planner's offices and PATBM rule are data too
     before = _snapshot()
     path = tmp_path / "backup.json"
     call_command("backup", str(path))
@@ -37,6 +41,7 @@ def test_backup_and_restore_round_trip_gives_identical_data(demo, tmp_path):
     assert Evaluation.objects.count() == 3
     assert FieldDeduction.objects.count() == 13
     assert SelfAssessment.history.count() > 0
+    assert Office.objects.count() == 7 and PatbmRule.objects.count() == 1 and IndicatorOffice.objects.count() == 24
 
 
 def test_restore_without_confirmation_changes_nothing(demo, tmp_path):

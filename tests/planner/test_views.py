@@ -28,6 +28,7 @@ def test_planner_shows_the_gap_suggestion_recurring_flags_and_patbm_rule(client,
     client.force_login(task_force_user)
     html = client.get(reverse("planner:planner"), {"goal": "nindya"}).content.decode()
     assert "526,40" in html and "173,61" in html
+    assert html.count("belum dinilai</span>") == 7  # Klaster IV and V (18-24) start at 0
     assert html.count('class="badge text-bg-success"') == 5  # 3, 17, 21, 22, 23 suggested
     assert "kelemahan berulang" in html
     assert "menambah 0,25 poin pada indikator 21" in html and "aturan lokal" in html
