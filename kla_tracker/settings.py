@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed when the browser asks (below WhiteNoise, whose files are precompressed). Django's
+    # gzip pads each response against BREACH, and CSRF tokens are masked per request.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kla_tracker.middleware.SessionRefreshMiddleware",
     "kla_tracker.middleware.ChosenLanguageMiddleware",
