@@ -4,7 +4,10 @@ import pytest
 from django.urls import reverse
 
 from clusters.models import Evaluation
+from clusters.services import LoadReport
 from kelurahan.models import Kelurahan
+from planner.models import Office, Scenario
+from planner.services import planner_defaults_load
 from tests.browser.conftest import log_in
 
 
@@ -17,6 +20,7 @@ def test_pages_raise_no_content_security_policy_violations(live_server, page, de
         if "Security Policy" in message.text
         else None,
     )
+    planner_defaults_load(report=LoadReport())
     log_in(page, live_server, "admin")
     pages = [
         reverse("clusters:home"),
@@ -42,11 +46,26 @@ def test_pages_raise_no_content_security_policy_violations(live_server, page, de
         reverse("planner:office-list"),
         reverse("admin:planner_patbmrule_changelist"),
     ]
-    for path in pages:
+    def visit(path):
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
         for chart in page.locator("[data-figure]").all():
             # Every chart drew under the policy (the report's copies for paper are drawn out of sight).
             chart.locator(".main-svg").first.wait_for(state="attached" if chart.get_attribute("data-print-width")
                                                       else "visible")
+
+    for path in pages:
+        visit(path)
+    # A saved scenario's pages: its detail (live projection script), its action plan and an office's page.
+    visit(reverse("planner:planner"))
+    page.fill("#id_name", "Skenario CSP")
+    with page.expect_navigation():
+        page.click("button[value=save]")
+    scenario = Scenario.objects.get(name="Skenario CSP")
+    for path in (
+        reverse("planner:scenario-detail", args=[scenario.pk]),
+        reverse("planner:action-plan-edit", args=[scenario.pk]),
+        reverse("planner:office-detail", args=[Office.objects.get(name="DPMPPA").pk]),
+    ):
+        visit(path)
     assert violations == []
