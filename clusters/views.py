@@ -70,8 +70,16 @@ def evaluation_create(request):
 @require_GET
 @permission_required("clusters.view_selfassessment", raise_exception=True)
 def evaluation_detail(request, year):
+    """One evaluation's scores by cluster. The template caches the body per data version, language and
+    the permissions it shows links for; the scores are read lazily, only when that cache misses."""
+    version = selectors.data_version()  # before the data: see data_version()
     evaluation = get_object_or_404(Evaluation, year=year)
-    return render(request, "clusters/evaluation_detail.html", {"detail": selectors.evaluation_detail(evaluation)})
+    context = {
+        "data_version": version,
+        "evaluation": evaluation,
+        "detail": SimpleLazyObject(lambda: selectors.evaluation_detail(evaluation)),
+    }
+    return render(request, "clusters/evaluation_detail.html", context)
 
 
 @require_GET
