@@ -59,8 +59,19 @@ class PlannerForm(forms.Form):
     def clean_name(self):
         return self.cleaned_data["name"].strip()
 
+    def clean_extra_kelurahan(self):
+        # "-0" parses as 0; a sign on a count is a typing error, not a number of kelurahan.
+        if str(self.data.get(self.add_prefix("extra_kelurahan"), "")).strip().startswith("-"):
+            raise forms.ValidationError(_("The number of kelurahan may not be negative."), code="negative")
+        return self.cleaned_data["extra_kelurahan"]
+
     def clean(self):
         cleaned = super().clean()
+        for row in self.rows:
+            target = cleaned.get(f"target_{row.number}")
+            if target is not None and target.is_signed():  # "-0": a sign on a target is a typing error
+                self.add_error(f"target_{row.number}",
+                               forms.ValidationError(_("The target may not be negative."), code="negative"))
         if cleaned.get("action") == SAVE:
             name = cleaned.get("name")
             if not name:
@@ -98,6 +109,8 @@ class ActionItemForm(forms.ModelForm):
 
     def clean_target(self):
         target = self.cleaned_data["target"]
+        if target is not None and target.is_signed():  # "-0": a sign on a target is a typing error
+            raise forms.ValidationError(_("The target may not be negative."), code="negative")
         if target is not None and not (0 <= target <= self.instance.max_points):
             raise forms.ValidationError(
                 _("The target must be between 0 and the maximum (%(max)s).") % {"max": self.instance.max_points},

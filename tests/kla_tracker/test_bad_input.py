@@ -28,7 +28,7 @@ def _snapshot():
 
 def _refused(response):
     """A clear error on the page: the form again with a message beside a field, or 403."""
-    assert response.status_code in (200, 403, 409), response.status_code
+    assert response.status_code in (200, 400, 403, 409), response.status_code
     if response.status_code != 403:
         html = response.content.decode()
         assert "invalid-feedback" in html or "alert-danger" in html or "errorlist" in html
@@ -130,3 +130,71 @@ def test_score_import_without_csrf_token_is_refused(demo, staff_user):
     confirm = reverse("clusters:score-import-confirm", kwargs={"year": 2019})
     assert client.post(confirm, {"token": "x"}).status_code == 403
     assert _snapshot() == before
+
+
+def _planner_snapshot():
+    from planner.models import Scenario, ScenarioItem
+
+    return (_snapshot(), sorted(Scenario.objects.values_list("pk", "name", "extra_kelurahan", "is_action_plan")),
+            sorted(ScenarioItem.objects.values_list("pk", "target", "due_date", "status", "office_id")))
+
+
+def _planner_form(client):
+    """The planner form as the page renders it (targets = the suggestion), ready to save."""
+    from clusters.services import LoadReport
+    from planner.services import planner_defaults_load
+
+    planner_defaults_load(report=LoadReport())
+    form = client.get(reverse("planner:planner")).context["form"]
+    data = {"goal": "nindya", "extra_kelurahan": "0", "name": "Uji", "action": "save"}
+    for _row, target, effort in form.row_fields():
+        data[target.html_name] = str(target.value()).replace(".", ",")
+        data[effort.html_name] = str(effort.value())
+    return data
+
+
+# An empty PATBM assumption means no extra kelurahan, so "" is only bad as a target.
+@pytest.mark.parametrize(("field", "value"), [("target_3", v) for v in BAD_NUMBERS]
+                         + [("extra_kelurahan", v) for v in BAD_NUMBERS[:-1]])
+def test_planner_target_and_patbm_assumption(client, demo, staff_user, field, value):
+    client.force_login(staff_user)
+    data = _planner_form(client)
+    data[field] = value
+    before = _planner_snapshot()
+    _refused(client.post(reverse("planner:planner"), data))
+    assert _planner_snapshot() == before
+
+
+def test_planner_scenario_name_of_10000_characters(client, demo, staff_user):
+    client.force_login(staff_user)
+    data = _planner_form(client)
+    data["name"] = BAD_TEXT[0]
+    before = _planner_snapshot()
+    _refused(client.post(reverse("planner:planner"), data))
+    assert _planner_snapshot() == before
+
+
+@pytest.mark.parametrize("value", BAD_NUMBERS + ["31-02-2019", "<script>alert(1)</script>"])
+def test_action_plan_target_and_due_date(client, demo, staff_user, value):
+    from planner.models import Scenario
+
+    client.force_login(staff_user)
+    client.post(reverse("planner:planner"), _planner_form(client))
+    scenario = Scenario.objects.get(name="Uji")
+    url = reverse("planner:action-plan-edit", args=[scenario.pk])
+    page = client.get(url)
+    data = {}
+    for form in page.context["formset"].forms:
+        for name in form.fields:
+            value_now = form[name].value()
+            data[form.add_prefix(name)] = "" if value_now is None else str(value_now)
+        data[form.add_prefix("due_date")] = "2019-06-30"
+    management = page.context["formset"].management_form
+    data.update({management.add_prefix(k): str(v) for k, v in management.initial.items()})
+    first = page.context["formset"].forms[0]
+    for field in ("target", "due_date"):
+        bad = dict(data)
+        bad[first.add_prefix(field)] = value
+        before = _planner_snapshot()
+        _refused(client.post(url, bad))
+        assert _planner_snapshot() == before
