@@ -3,16 +3,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.models import Cluster, Evaluation, FieldDeduction, Indicator, Predicate, SelfAssessment
 from clusters.services import evaluation_framework_copy
+from core.admin import LocalNumbersAdminMixin
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(LocalNumbersAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "order"]
     search_fields = ["code", "name", "name_en"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(LocalNumbersAdminMixin, admin.ModelAdmin):
     list_display = ["number", "name", "cluster", "max_points", "placement", "is_active"]
     list_filter = ["cluster", "placement", "is_active"]
     search_fields = ["name", "=number"]
@@ -35,7 +36,7 @@ class VersionRaisingMixin:
         super().save_formset(request, form, formset, change)
 
 
-class SelfAssessmentInline(admin.TabularInline):
+class SelfAssessmentInline(LocalNumbersAdminMixin, admin.TabularInline):
     model = SelfAssessment
     fields = ["indicator", "max_points", "score", "evidence"]
     readonly_fields = ["indicator"]
@@ -48,7 +49,7 @@ class SelfAssessmentInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(VersionRaisingMixin, SimpleHistoryAdmin):
+class EvaluationAdmin(LocalNumbersAdminMixin, VersionRaisingMixin, SimpleHistoryAdmin):
     list_display = ["year", "stage", "is_sample", "updated_at"]
     list_filter = ["stage", "is_sample"]
     search_fields = ["=year", "note"]
@@ -60,14 +61,14 @@ class EvaluationAdmin(VersionRaisingMixin, SimpleHistoryAdmin):
             evaluation_framework_copy(evaluation=obj)
 
 
-class FieldDeductionInline(admin.TabularInline):
+class FieldDeductionInline(LocalNumbersAdminMixin, admin.TabularInline):
     model = FieldDeduction
     fields = ["points", "reason", "stage"]
     extra = 0
 
 
 @admin.register(SelfAssessment)
-class SelfAssessmentAdmin(VersionRaisingMixin, SimpleHistoryAdmin):
+class SelfAssessmentAdmin(LocalNumbersAdminMixin, VersionRaisingMixin, SimpleHistoryAdmin):
     list_display = ["evaluation", "indicator", "max_points", "score", "updated_at"]
     list_filter = ["evaluation", "indicator__cluster"]
     search_fields = ["indicator__name", "evidence"]
@@ -76,7 +77,7 @@ class SelfAssessmentAdmin(VersionRaisingMixin, SimpleHistoryAdmin):
 
 
 @admin.register(FieldDeduction)
-class FieldDeductionAdmin(VersionRaisingMixin, SimpleHistoryAdmin):
+class FieldDeductionAdmin(LocalNumbersAdminMixin, VersionRaisingMixin, SimpleHistoryAdmin):
     list_display = ["self_assessment", "points", "stage", "created_at"]
     list_filter = ["stage", "self_assessment__evaluation", "self_assessment__indicator__cluster"]
     search_fields = ["reason", "self_assessment__indicator__name"]
@@ -84,7 +85,7 @@ class FieldDeductionAdmin(VersionRaisingMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Predicate)
-class PredicateAdmin(admin.ModelAdmin):
+class PredicateAdmin(LocalNumbersAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "lower_bound", "lower_inclusive"]
     search_fields = ["name", "code"]
     list_filter = ["lower_inclusive"]

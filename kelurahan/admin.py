@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import LocalNumbersAdminMixin
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(SimpleHistoryAdmin):
+class KecamatanAdmin(LocalNumbersAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name"]
@@ -31,7 +32,7 @@ class PatbmStepFilter(admin.SimpleListFilter):
 
 
 @admin.register(Kelurahan)
-class KelurahanAdmin(SimpleHistoryAdmin):
+class KelurahanAdmin(LocalNumbersAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "alternative_name", "kecamatan", "is_active"]
     list_filter = ["kecamatan", "is_active", PatbmStepFilter]
     search_fields = ["code", "name", "alternative_name"]
@@ -40,7 +41,7 @@ class KelurahanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Patbm)
-class PatbmAdmin(SimpleHistoryAdmin):
+class PatbmAdmin(LocalNumbersAdminMixin, SimpleHistoryAdmin):
     list_display = ["kelurahan", "step", "step_date", "sk_number", "activist_count"]
     list_filter = ["step", "kelurahan__kecamatan"]
     search_fields = ["kelurahan__name", "kelurahan__alternative_name", "kelurahan__code", "sk_number"]

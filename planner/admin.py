@@ -1,16 +1,17 @@
 from django.contrib import admin
 
+from core.admin import LocalNumbersAdminMixin
 from planner.models import IndicatorOffice, Office, PatbmRule, Scenario, ScenarioItem
 
 
-class IndicatorOfficeInline(admin.TabularInline):
+class IndicatorOfficeInline(LocalNumbersAdminMixin, admin.TabularInline):
     model = IndicatorOffice
     extra = 0
     autocomplete_fields = ["indicator"]
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(LocalNumbersAdminMixin, admin.ModelAdmin):
     list_display = ["name", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name"]
@@ -18,7 +19,7 @@ class OfficeAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorOffice)
-class IndicatorOfficeAdmin(admin.ModelAdmin):
+class IndicatorOfficeAdmin(LocalNumbersAdminMixin, admin.ModelAdmin):
     list_display = ["indicator", "office"]
     list_filter = ["office"]
     list_select_related = ["indicator", "office"]
@@ -26,12 +27,12 @@ class IndicatorOfficeAdmin(admin.ModelAdmin):
 
 
 @admin.register(PatbmRule)
-class PatbmRuleAdmin(admin.ModelAdmin):
+class PatbmRuleAdmin(LocalNumbersAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "points_per_percent", "indicator", "updated_at"]
     list_select_related = ["indicator"]
 
 
-class ScenarioItemInline(admin.TabularInline):
+class ScenarioItemInline(LocalNumbersAdminMixin, admin.TabularInline):
     model = ScenarioItem
     extra = 0
     fields = ["indicator", "max_points", "base", "target", "effort", "office", "due_date", "status"]
@@ -40,7 +41,7 @@ class ScenarioItemInline(admin.TabularInline):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(admin.ModelAdmin):
+class ScenarioAdmin(LocalNumbersAdminMixin, admin.ModelAdmin):
     list_display = ["name", "evaluation", "predicate", "is_action_plan", "updated_at"]
     list_filter = ["is_action_plan", "evaluation"]
     search_fields = ["name"]

@@ -1,0 +1,92 @@
+"""Number form fields that read `3,5` and `3.5` alike, whatever the browser's language.
+
+`<input type="number">` takes its decimal separator from the browser's language (an English
+Chromium turned `3,5` into 35), so numbers are text inputs with `inputmode` for the phone keypad,
+read on the server by `core.numbers`.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.numbers import NumberError, format_decimal, parse_decimal, parse_whole_number
+
+NUMBER_MESSAGES = {
+    "not_a_number": _("Type one number, for example 3,5."),
+    "separators": _("Use one decimal separator and no thousands separator, for example 1000,5."),
+    "ambiguous": _("%(value)s could mean two numbers: write it without a thousands separator (1000) or with "
+                   "two decimals (1,00)."),
+    "not_whole": _("Type a whole number, without decimals."),
+}
+
+
+class DecimalInput(forms.TextInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None, places: int = 2):
+        self.places = places
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+            return format_decimal(value, self.places)
+        return super().format_value(value)  # the user's own text, sent back with an error
+
+
+class WholeNumberInput(forms.TextInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+
+def _number_error(error: NumberError, value) -> ValidationError:
+    return ValidationError(NUMBER_MESSAGES.get(error.code, NUMBER_MESSAGES["not_a_number"]),
+                           code=error.code, params={"value": value})
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A DecimalField typed as text: `3,5` = `3.5` = `3,50`; limits and decimal places as Django checks them."""
+
+    widget = DecimalInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("localize", False)
+        super().__init__(*args, **kwargs)
+        if isinstance(self.widget, DecimalInput) and self.decimal_places is not None:
+            self.widget.places = self.decimal_places
+
+    def widget_attrs(self, widget):
+        # No min/max/step: they belong to type=number; the server checks the limits.
+        return {key: value for key, value in super().widget_attrs(widget).items() if key not in {"min", "max", "step"}}
+
+    def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_decimal(value)
+        except NumberError as error:
+            raise _number_error(error, value) from error
+
+
+class LocalIntegerField(forms.IntegerField):
+    """A count typed as text, digits only."""
+
+    widget = WholeNumberInput
+
+    def widget_attrs(self, widget):
+        return {key: value for key, value in super().widget_attrs(widget).items() if key not in {"min", "max", "step"}}
+
+    def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_whole_number(value)
+        except NumberError as error:
+            raise _number_error(error, value) from error
