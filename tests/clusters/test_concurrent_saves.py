@@ -12,8 +12,6 @@ from clusters.services import EditConflict, ScoreChange, evaluation_create, self
 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_saves_from_the_same_version_cannot_both_win(reference_data):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers by locking the whole file; the sequential conflict tests cover it")
     evaluation = evaluation_create(year=2019)
     row = evaluation.self_assessments.get(indicator__number=1)
     first_saved = threading.Event()
@@ -87,8 +85,6 @@ def _post_all_at_once(posts):
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_staff_sessions_saving_at_once_lose_nothing_silently(demo, staff_user):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs real concurrent writers: runs on PostgreSQL in CI")
     from django.urls import reverse
 
     from clusters.selectors import evaluation_detail
@@ -126,3 +122,27 @@ def test_twenty_staff_sessions_saving_at_once_lose_nothing_silently(demo, staff_
     first_row = SelfAssessment.objects.get(evaluation=evaluation, indicator__number=rows[0].indicator.number)
     assert first_row.score == D(f"{winner}.00")
     assert first_row.version == 3  # created, the first round, the single winner of the second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_four_staff_saving_different_clusters_at_once_all_succeed(demo, staff_user):
+    """The measured failure on SQLite: 13 % of such saves were refused with "database is locked"."""
+    from django.urls import reverse
+
+    from clusters.models import Cluster
+    from clusters.services import evaluation_create
+    from tests.html_forms import form_data
+
+    evaluation = evaluation_create(year=2020)
+    codes = list(Cluster.objects.order_by("order").values_list("code", flat=True)[:4])
+    posts = []
+    for client, code in zip(_staff_clients(staff_user, len(codes)), codes, strict=True):
+        url = reverse("clusters:self-assessment-edit", kwargs={"year": 2020, "cluster": code})
+        data = form_data(client.get(url))
+        for key in [k for k in data if k.endswith("-score")]:
+            data[key] = "2.50"
+        posts.append((client, url, data))
+    assert _post_all_at_once(posts) == [302] * len(codes)
+    saved = SelfAssessment.objects.filter(evaluation=evaluation, indicator__cluster__code__in=codes)
+    assert saved.count() > len(codes)
+    assert set(saved.values_list("score", flat=True)) == {D("2.50")}
