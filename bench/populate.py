@@ -1,8 +1,9 @@
 """Fills a benchmark database with a large, realistic data set.
 
-30 yearly evaluations with every indicator scored and deducted, and the national count of
-kelurahan (83,000) in about 7,000 kecamatan, each with a PATBM and its history of steps.
-Deterministic (fixed seed), so runs compare.
+30 yearly evaluations with every indicator scored and deducted, each score with a few edits in its
+history; 60 users in the three roles; 40 planner scenarios (half of them action plans); and the
+national count of kelurahan (83,000) in about 7,000 kecamatan, each with a PATBM and its history of
+steps. Deterministic (fixed seed), so runs compare.
 """
 
 from __future__ import annotations
@@ -11,17 +12,23 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
-from clusters.models import Evaluation, FieldDeduction, SelfAssessment
+from clusters.models import Evaluation, FieldDeduction, Predicate, SelfAssessment
+from clusters.roles import ADMIN, STAFF, TASK_FORCE
 from clusters.services import evaluation_create
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
+from planner.models import Scenario, ScenarioItem
 
 YEARS = range(2006, 2036)  # 30 evaluations (the model accepts 2006-2100)
 KELURAHAN = 83_000
 PER_KECAMATAN = 12
 BATCH = 2_000
+USERS = {STAFF: 40, TASK_FORCE: 15, ADMIN: 5}
+SCENARIOS = 40
+EDITS_PER_SCORE = 3  # history rows per score beyond its creation
 
 
 def _codes(count: int):
@@ -60,6 +67,58 @@ def evaluations_populate(rng: random.Random) -> None:
                 )
         SelfAssessment.objects.bulk_update(rows, ["score"])
         FieldDeduction.objects.bulk_create(deductions)
+        _score_history_populate(rows)
+
+
+def _score_history_populate(rows) -> None:
+    """Earlier edits of each score, as the pages' history reads them."""
+    history_model = SelfAssessment.history.model
+    now = timezone.now()
+    entries = [
+        history_model(
+            id=row.pk, evaluation_id=row.evaluation_id, indicator_id=row.indicator_id, max_points=row.max_points,
+            score=row.score, evidence=f"Bukti dukung, versi {edit}", version=edit + 1, updated_at=now,
+            history_date=now, history_type="~",
+        )
+        for row in rows
+        for edit in range(1, EDITS_PER_SCORE + 1)
+    ]
+    history_model.objects.bulk_create(entries, batch_size=BATCH)
+
+
+@transaction.atomic
+def users_populate() -> None:
+    for group_name, count in USERS.items():
+        group = Group.objects.get(name=group_name)
+        prefix = group_name.split()[0].lower()
+        for number in range(1, count + 1):
+            user, created = User.objects.get_or_create(username=f"bench-{prefix}-{number:02d}")
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+                user.groups.add(group)
+
+
+@transaction.atomic
+def scenarios_populate(rng: random.Random) -> None:
+    if Scenario.objects.filter(name__startswith="Skenario benchmark").exists():
+        return
+    evaluations = list(Evaluation.objects.order_by("-year")[:5])
+    goal = Predicate.objects.order_by("-lower_bound").first()
+    for number in range(1, SCENARIOS + 1):
+        evaluation = evaluations[number % len(evaluations)]
+        scenario = Scenario.objects.create(
+            name=f"Skenario benchmark {number:02d}", evaluation=evaluation, predicate=goal,
+            extra_kelurahan=rng.randint(0, 20), is_action_plan=number % 2 == 0,
+        )
+        items = []
+        for row in evaluation.self_assessments.all():
+            base = row.score or Decimal("0")
+            items.append(ScenarioItem(
+                scenario=scenario, indicator_id=row.indicator_id, max_points=row.max_points, base=base,
+                target=min(row.max_points, base + Decimal(rng.randint(0, 5))), in_plan=rng.random() > 0.5,
+            ))
+        ScenarioItem.objects.bulk_create(items)
 
 
 @transaction.atomic
@@ -139,4 +198,6 @@ def _patbm_populate(rng: random.Random, kelurahan_ids) -> None:
 def populate(seed: int = 2019) -> None:
     rng = random.Random(seed)
     evaluations_populate(rng)
+    users_populate()
+    scenarios_populate(rng)
     wilayah_populate(rng)
