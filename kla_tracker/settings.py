@@ -139,6 +139,13 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address half of that pair. Behind the reverse proxy every request comes from 127.0.0.1, so the
+# client's address is read from X-Forwarded-For, but only as far as TRUSTED_PROXY_COUNT proxies (that
+# many entries from the right) vouch for it; 0 (no proxy) uses REMOTE_ADDR and ignores the header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is the number of reverse proxies in front: 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "kla_tracker.proxies.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
