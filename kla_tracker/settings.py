@@ -236,6 +236,10 @@ CACHES = {
     }
 }
 
+# `manage.py backup` writes here when given a bare file name (or none). Outside the project folder,
+# so a backup (it holds password hashes) is never served, committed or deleted with the code.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or Path.home() / "kla-backups")
+
 # Spreadsheet imports: the largest upload in bytes and the most data rows read from it.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "500"))
