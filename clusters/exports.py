@@ -1,22 +1,15 @@
 """Evaluation scores as XLSX and CSV (groundwork for issue 6).
 
-Column names follow the active language (Indonesian by default); numbers stay numbers in XLSX.
+Column names follow the active language (Indonesian by default); the files are written by
+`core.spreadsheets` (numbers stay numbers, text never becomes a formula).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
-from decimal import Decimal
-
-from django.http import Http404, HttpResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from clusters.models import Evaluation, FieldDeduction, SelfAssessment
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def evaluation_score_table(evaluation: Evaluation) -> tuple[list[str], list[list]]:
@@ -58,44 +51,6 @@ def evaluation_score_table(evaluation: Evaluation) -> tuple[list[str], list[list
     return header, rows
 
 
-def to_xlsx(header: Sequence[str], rows: Sequence[Sequence], title: str) -> bytes:
-    """An XLSX workbook with one sheet; Decimal cells become numbers with two decimals."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(list(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
-        for cell, value in zip(sheet[sheet.max_row], row, strict=True):
-            if isinstance(value, Decimal):
-                cell.number_format = "0.00"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def to_csv(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
-    """CSV as Indonesian Excel opens it: UTF-8 with BOM, `;` separator, decimal comma."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(
-            [
-                number_format(value, 2, use_l10n=False).replace(".", ",") if isinstance(value, Decimal) else
-                ("" if value is None else value)
-                for value in row
-            ]
-        )
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
-
-
 def import_template_table(evaluation: Evaluation) -> tuple[list[str], list[list]]:
     """The blank import template: one row per indicator, score and note left empty to fill in."""
     header = [_("Cluster"), _("No."), _("Indicator"), _("Maximum"), _("Self-assessment"), _("Evidence note")]
@@ -105,19 +60,3 @@ def import_template_table(evaluation: Evaluation) -> tuple[list[str], list[list]
         .order_by("indicator__cluster__order", "indicator__number")
     ]
     return header, rows
-
-
-EXPORT_FORMATS = ("xlsx", "csv")
-
-
-def download(header, rows, *, file_stem: str, fmt: str, sheet_title: str) -> HttpResponse:
-    """A table as an XLSX or CSV attachment; 404 for any other format."""
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
-    if fmt == "xlsx":
-        body, content_type = to_xlsx(header, rows, sheet_title), XLSX_CONTENT_TYPE
-    else:
-        body, content_type = to_csv(header, rows), "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file_stem}.{fmt}"'
-    return response

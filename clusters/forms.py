@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from clusters.models import Evaluation, FieldDeduction, SelfAssessment
 from clusters.services import ScoreChange
 from clusters.tables import TableError, read_table
+from core.forms import column_char_field
 
 
 class SelfAssessmentForm(forms.ModelForm):
@@ -139,7 +140,11 @@ class StageForm(forms.Form):
     """Moves an evaluation to another stage; reopening a final evaluation needs a reason."""
 
     stage = forms.ChoiceField(label=_("stage"), choices=Evaluation.Stage.choices)
-    reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Kept as the history record's change reason (simple_history's varchar(100)).
+    reason = column_char_field(
+        Evaluation.history.model._meta.get_field("history_change_reason"),
+        label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, evaluation: Evaluation, **kwargs):
         super().__init__(*args, **kwargs)

@@ -224,8 +224,12 @@ def deduction_delete(*, deduction: FieldDeduction, version: int) -> None:
 def evaluation_stage_change(*, evaluation: Evaluation, stage: str, reason: str) -> Evaluation:
     """Moves the evaluation to `stage`; the change and its reason are kept in its history.
 
-    Reopening a final evaluation needs a reason (ValueError without one).
+    Reopening a final evaluation needs a reason (ValueError without one, or with one longer than the
+    history column holds).
     """
+    reason_limit = Evaluation.history.model._meta.get_field("history_change_reason").max_length
+    if len(reason.strip()) > reason_limit:  # SQLite would store it; PostgreSQL and a restore into it refuse it
+        raise ValueError(f"A stage-change reason holds at most {reason_limit} characters.")
     evaluation = _lock_evaluation(evaluation)
     if evaluation.stage == Evaluation.Stage.FINAL and stage != Evaluation.Stage.FINAL and not reason.strip():
         raise ValueError("Reopening a final evaluation needs a reason.")

@@ -19,6 +19,7 @@ from clusters import charts, exports, imports, selectors, services
 from clusters.forms import DeductionForm, SelfAssessmentFormSet, SpreadsheetUploadForm, StageForm
 from clusters.models import Cluster, Evaluation, FieldDeduction, SelfAssessment
 from clusters.selectors import evaluation_summaries
+from core.spreadsheets import download
 from kelurahan import charts as kelurahan_charts
 from kelurahan.selectors import coverage_report, patbm_coverage
 
@@ -314,7 +315,7 @@ def evaluation_export(request, year, fmt):
     """The evaluation's score table (one row per indicator) as XLSX or CSV, columns in the active language."""
     evaluation = get_object_or_404(Evaluation, year=year)
     header, rows = exports.evaluation_score_table(evaluation)
-    return exports.download(header, rows, file_stem=f"kla-{year}-nilai", fmt=fmt, sheet_title=f"KLA {year}")
+    return download(header, rows, file_stem=f"kla-{year}-nilai", fmt=fmt, sheet_title=f"KLA {year}")
 
 
 @require_GET
@@ -323,7 +324,7 @@ def score_import_template(request, year):
     """A blank XLSX import template with the evaluation's indicator rows filled in."""
     evaluation = get_object_or_404(Evaluation, year=year)
     header, rows = exports.import_template_table(evaluation)
-    return exports.download(header, rows, file_stem=f"kla-{year}-templat-impor", fmt="xlsx", sheet_title=f"KLA {year}")
+    return download(header, rows, file_stem=f"kla-{year}-templat-impor", fmt="xlsx", sheet_title=f"KLA {year}")
 
 
 @permission_required("clusters.change_selfassessment", raise_exception=True)

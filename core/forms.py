@@ -90,3 +90,12 @@ class LocalIntegerField(forms.IntegerField):
             return parse_whole_number(value)
         except NumberError as error:
             raise _number_error(error, value) from error
+
+
+def column_char_field(column, **kwargs) -> forms.CharField:
+    """A text form field for a value stored in `column` (a model CharField), limited to what the column
+    holds: PostgreSQL refuses a longer value with an error (a 500), SQLite stores it and the backup then
+    fails to restore into PostgreSQL. `field.column` names the column for the test that checks them all."""
+    field = forms.CharField(max_length=column.max_length, **kwargs)
+    field.column = column
+    return field

@@ -1,4 +1,4 @@
-"""The PATBM register as a table for XLSX/CSV export (written by `clusters.exports`)."""
+"""The PATBM register as a table for XLSX/CSV export (written by `core.spreadsheets`)."""
 
 from __future__ import annotations
 

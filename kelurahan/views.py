@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
-from clusters.exports import download
 from clusters.forms import SpreadsheetUploadForm
 from clusters.imports import ImportRefused, TokenInvalid
 from clusters.selectors import data_version
+from core.spreadsheets import download
 from kelurahan import charts, imports, selectors, services
 from kelurahan.exports import patbm_register_table
 from kelurahan.forms import KecamatanForm, KelurahanFilterForm, KelurahanForm, PatbmForm, patbm_version

@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -47,4 +48,24 @@ class SessionRefreshMiddleware:
             now = int(time.time())
             if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[self.KEY] = now  # marks the session modified: SessionMiddleware saves it
+        return response
+
+
+class PrivateNoStoreMiddleware:
+    """Responses to a logged-in user are never kept by a browser's or proxy's cache.
+
+    Every such page and export holds the office's data (and a back button or a shared computer's disk
+    cache would show it to the next person): `Cache-Control: private, no-store`. Static files (served
+    by WhiteNoise before this) and anonymous pages such as the login form keep their own headers.
+    Place it after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Logged-in pages and exports: Cache-Control: private, no-store.
+    "kla_tracker.middleware.PrivateNoStoreMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -149,6 +151,13 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address half of that pair. Behind the reverse proxy every request comes from 127.0.0.1, so the
+# client's address is read from X-Forwarded-For, but only as far as TRUSTED_PROXY_COUNT proxies (that
+# many entries from the right) vouch for it; 0 (no proxy) uses REMOTE_ADDR and ignores the header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is the number of reverse proxies in front: 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "kla_tracker.proxies.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -236,6 +245,10 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 200},
     }
 }
+
+# `manage.py backup` writes here when given a bare file name (or none). Outside the project folder,
+# so a backup (it holds password hashes) is never served, committed or deleted with the code.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or Path.home() / "kla-backups")
 
 # Spreadsheet imports: the largest upload in bytes and the most data rows read from it.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))

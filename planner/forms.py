@@ -6,6 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Predicate
+from core.forms import column_char_field
 from planner.models import Office, Scenario, ScenarioItem
 
 SAVE, SUGGEST = "save", "suggest"
@@ -20,7 +21,7 @@ class PlannerForm(forms.Form):
     goal = forms.ChoiceField(label=_("Goal"))
     extra_kelurahan = forms.IntegerField(label=_("More kelurahan with a PATBM (assumed)"), min_value=0,
                                          initial=0, required=False)
-    name = forms.CharField(label=_("Scenario name"), max_length=120, required=False)
+    name = column_char_field(Scenario._meta.get_field("name"), label=_("Scenario name"), required=False)
     action = forms.ChoiceField(choices=[(SAVE, SAVE), (SUGGEST, SUGGEST)], required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, rows, predicates, remaining_kelurahan: int, **kwargs):

@@ -5,9 +5,10 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
-from clusters.exports import evaluation_score_table, to_csv, to_xlsx
+from clusters.exports import evaluation_score_table
 from clusters.models import Evaluation
 from clusters.tables import parse_number, read_table
+from core.spreadsheets import to_csv, to_xlsx
 
 pytestmark = pytest.mark.django_db
 
