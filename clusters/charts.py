@@ -134,17 +134,21 @@ class Marker:
 
 
 def standing_markers(dashboard: Dashboard) -> list[Marker]:
-    """The latest field result (self-assessment and final) and a later self-assessment in progress."""
+    """The latest final result (self-assessment and final score) and each later evaluation not
+    final yet, labelled as provisional for its stage."""
     markers = []
-    reference, in_progress = dashboard.reference, dashboard.in_progress
+    reference = dashboard.reference
     if reference is not None:
         markers.append(Marker(_("Self-assessment %(year)s") % {"year": reference.year},
                               reference.summary.self_assessment, SELF_COLOUR))
         markers.append(Marker(_("Final score %(year)s") % {"year": reference.year},
                               reference.summary.final, FINAL_COLOUR, "diamond"))
-    if in_progress is not None:
-        markers.append(Marker(_("Self-assessment %(year)s (so far)") % {"year": in_progress.year},
-                              in_progress.summary.self_assessment, PROGRESS_COLOUR, "square"))
+    for item in dashboard.provisional:
+        if item.has_field_result:
+            label = _("Score %(year)s (%(status)s)") % {"year": item.year, "status": item.result.provisional_label}
+        else:
+            label = _("Self-assessment %(year)s (so far)") % {"year": item.year}
+        markers.append(Marker(label, item.summary.final, PROGRESS_COLOUR, "square"))
     return markers
 
 
@@ -184,7 +188,8 @@ def standing_figure(markers: Sequence[Marker], bands: Sequence[scoring.Band], go
 
 
 def cluster_figure(
-    clusters: Sequence[ClusterLabel], totals: Sequence[scoring.ClusterTotal], *, year: int, field_result: bool
+    clusters: Sequence[ClusterLabel], totals: Sequence[scoring.ClusterTotal], *, year: int, field_result: bool,
+    final: bool = True,
 ) -> dict:
     """Per cluster, stacked to the maximum: final score, points deducted, points not claimed."""
     names = {cluster.code: cluster.short for cluster in clusters}
@@ -198,7 +203,7 @@ def cluster_figure(
             "hovertemplate": "%{y}: %{x:,.2f} (" + _("maximum") + " %{customdata:,.0f})<extra>" + name + "</extra>",
         }
 
-    scored = _("Final score") if field_result else _("Self-assessment")
+    scored = (_("Final score") if final else _("Provisional score")) if field_result else _("Self-assessment")
     data = [trace(scored, [t.final for t in totals], FINAL_COLOUR)]
     data[0].update(text=[_text(t.final) for t in totals], textposition="inside", insidetextanchor="start")
     if field_result:
@@ -218,9 +223,9 @@ def years_figure(
     evaluations: Sequence[EvaluationSummary], bands: Sequence[scoring.Band], goal: scoring.Band | None
 ) -> dict:
     """Self-assessment and final score per year over the predicate bands, each final labelled
-    with the predicate it reached. Years without a field result have no final point."""
+    with the predicate it reached. Years not final yet have no final point."""
     years = [item.year for item in evaluations]
-    verified = [item for item in evaluations if item.has_field_result]
+    verified = [item for item in evaluations if item.is_final]
     data = [
         {
             "type": "scatter", "mode": "lines+markers", "name": _("Self-assessment"),
@@ -364,8 +369,8 @@ def dashboard_charts(
     """Every figure of the home page from the dashboard's scores (nothing read from the database).
 
     `focus` is the evaluation the cluster, losses and headroom figures are about: by default the
-    latest with a field result, or the latest when none has one (the home page); a report passes
-    its own evaluation. Losses are drawn only when the focus has a field result, against the field
+    latest final evaluation, or the latest when none is final (the home page); a report passes
+    its own evaluation. Losses are drawn only when the focus has a field result, against the final
     result before it.
     """
     charts = DashboardCharts()
@@ -378,17 +383,18 @@ def dashboard_charts(
     charts.markers = standing_markers(dashboard)
     charts.standing = standing_figure(charts.markers, dashboard.bands, dashboard.goal)
 
-    # By cluster and headroom: the latest field result, or the self-assessment when there is none yet.
+    # By cluster and headroom: the latest final result, else the latest evaluation (labelled provisional).
     focus = focus or dashboard.reference or dashboard.latest
     charts.focus = focus
     charts.cluster_totals = scoring.cluster_totals(focus.scores, codes)
     charts.clusters = cluster_figure(
-        dashboard.clusters, charts.cluster_totals, year=focus.year, field_result=focus.has_field_result
+        dashboard.clusters, charts.cluster_totals, year=focus.year, field_result=focus.has_field_result,
+        final=focus.is_final,
     )
     charts.years = years_figure(dashboard.evaluations, dashboard.bands, dashboard.goal)
 
     reference = focus if focus.has_field_result else None
-    previous = dashboard.field_result_before(reference) if reference is not None else None
+    previous = dashboard.final_before(reference) if reference is not None else None
     if reference is not None:
         charts.loss_previous = previous
         current_totals = charts.cluster_totals

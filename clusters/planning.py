@@ -9,7 +9,7 @@
 - `starting_points`: where the planner starts, per indicator (the STARTING RULE below).
 - `patbm_points` and `projected_total`: what a scenario's targets and assumed PATBM coverage add up to.
 
-STARTING RULE (per indicator of the latest evaluation):
+STARTING RULE (per indicator of the evaluation planned, called the latest below):
 1. When the latest evaluation has a field result, the base is its final score, and the points deducted
    in that field verification are the recoverable ones.
 2. Otherwise, where the indicator is self-assessed, the base is its self-assessment minus the points the
@@ -24,6 +24,11 @@ STARTING RULE (per indicator of the latest evaluation):
 4. Without any score, the base is 0.
 The base never exceeds the indicator's maximum in the latest evaluation, and the recoverable points
 never exceed the headroom (maximum minus base).
+
+WHAT CAN STILL CHANGE (`changeable`): in the self-assessment stage any indicator may still rise to its
+maximum (CHANGE_ALL); in the verification stages the self-assessment is locked, so only the recoverable
+points (deductions avoided or won back) can still be gained (CHANGE_RECOVERABLE); a final evaluation
+changes no more (CHANGE_NONE). `suggest` never proposes more than that.
 """
 
 from __future__ import annotations
@@ -157,6 +162,10 @@ def suggest(gap: Decimal, candidates: Sequence[Opportunity]) -> Suggestion:
     return Suggestion(items=sorted(chosen, key=priority), gap=gap)
 
 
+CHANGE_ALL = "all"
+CHANGE_RECOVERABLE = "recoverable"
+CHANGE_NONE = "none"
+
 SOURCE_FINAL = "final"
 SOURCE_SELF = "self"
 SOURCE_CARRIED = "carried"
@@ -173,10 +182,25 @@ class Start:
     base: Decimal
     recoverable: Decimal
     source: str
+    changeable: str = CHANGE_ALL
+
+    @property
+    def headroom(self) -> Decimal:
+        return self.max_points - self.base
 
     @property
     def gain(self) -> Decimal:
-        return self.max_points - self.base
+        """What the stage still lets this indicator gain (WHAT CAN STILL CHANGE)."""
+        if self.changeable == CHANGE_NONE:
+            return ZERO
+        if self.changeable == CHANGE_RECOVERABLE:
+            return self.recoverable
+        return self.headroom
+
+    @property
+    def locked(self) -> bool:
+        """The stage locks part of this indicator's headroom."""
+        return self.gain < self.headroom
 
 
 def starting_points(
@@ -185,10 +209,12 @@ def starting_points(
     *,
     latest_has_field_result: bool = False,
     carry_forward: bool = False,
+    changeable: str = CHANGE_ALL,
 ) -> list[Start]:
     """The planner's base per indicator of the `latest` evaluation, in its order.
 
-    `previous` are the scores of the evaluation with a field result before it (None without one).
+    `previous` are the scores of the evaluation with a field result before it (None without one);
+    `changeable` is what the latest evaluation's stage still lets change (CHANGE_*).
     """
     before = {score.number: score for score in previous or ()}
     starts = []
@@ -206,7 +232,8 @@ def starting_points(
             base, recoverable, source = ZERO, ZERO, SOURCE_NONE
         base = min(base, score.max_points)
         recoverable = min(recoverable, score.max_points - base)
-        starts.append(Start(score.number, score.cluster_code, score.max_points, base, recoverable, source))
+        starts.append(Start(score.number, score.cluster_code, score.max_points, base, recoverable, source,
+                            changeable))
     return starts
 
 

@@ -10,12 +10,81 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from clusters import history, planning, scoring
 from clusters.models import Cluster, DataVersion, Evaluation, FieldDeduction, Predicate, SelfAssessment
 
 # Stages from which the evaluation has a field result (deductions are final or being made).
 FIELD_RESULT_STAGES = (Evaluation.Stage.FIELD_VERIFICATION, Evaluation.Stage.FINAL)
+
+# What a number of an unfinished stage is called, for that stage.
+PROVISIONAL_LABELS = {
+    Evaluation.Stage.SELF_ASSESSMENT: _("provisional, self-assessment in progress"),
+    Evaluation.Stage.ADMIN_VERIFICATION: _("provisional, administrative verification in progress"),
+    Evaluation.Stage.FIELD_VERIFICATION: _("provisional, field verification in progress"),
+}
+
+
+@dataclass(frozen=True)
+class ResultStatus:
+    """Which of an evaluation's numbers are final and which provisional, by its stage: the one rule
+    the dashboard, the evaluation page and list, the report and the planner label numbers by.
+
+    - `is_final`: only a final evaluation has a *final* score and a predicate won, and only there may
+      an indicator without deductions be called "not deducted" (verification is closed).
+    - `has_field_result`: field deductions are known, final or so far (from field verification on,
+      or once any deduction is recorded); before that the total is the self-assessment only.
+    - `provisional_label`: what a number of the unfinished stage is, e.g. "provisional, field
+      verification in progress" (empty when final).
+    - `scores_open`: the self-assessment can still be raised (the self-assessment stage); in the
+      verification stages only deductions can still change, in the final stage nothing.
+    """
+
+    stage: str
+    deductions: Decimal = scoring.ZERO
+
+    @property
+    def is_final(self) -> bool:
+        return self.stage == Evaluation.Stage.FINAL
+
+    @property
+    def is_provisional(self) -> bool:
+        return not self.is_final
+
+    @property
+    def has_field_result(self) -> bool:
+        return self.stage in FIELD_RESULT_STAGES or self.deductions > 0
+
+    @property
+    def verification_closed(self) -> bool:
+        return self.is_final
+
+    @property
+    def scores_open(self) -> bool:
+        return self.stage == Evaluation.Stage.SELF_ASSESSMENT
+
+    @property
+    def changeable(self) -> str:
+        """What planning may still raise in this stage (clusters/planning.py, WHAT CAN STILL CHANGE)."""
+        if self.is_final:
+            return planning.CHANGE_NONE
+        return planning.CHANGE_ALL if self.scores_open else planning.CHANGE_RECOVERABLE
+
+    @property
+    def provisional_label(self) -> str:
+        return "" if self.is_final else str(PROVISIONAL_LABELS.get(self.stage, _("provisional")))
+
+
+def result_status(evaluation: Evaluation, deductions: Decimal = scoring.ZERO) -> ResultStatus:
+    """The evaluation's `ResultStatus`; `deductions` is its total of field deductions."""
+    return ResultStatus(evaluation.stage, deductions)
+
+
+def final_before(year: int) -> Evaluation | None:
+    """The latest final evaluation before `year` (one query)."""
+    return (Evaluation.objects.filter(year__lt=year, stage=Evaluation.Stage.FINAL)
+            .order_by("-year").first())
 
 
 def data_version() -> int:
@@ -65,10 +134,16 @@ class EvaluationSummary:
         return self.evaluation.year
 
     @property
+    def result(self) -> ResultStatus:
+        return result_status(self.evaluation, self.summary.deductions)
+
+    @property
     def has_field_result(self) -> bool:
-        """True once field verification has started or deducted points; before that, the
-        total is the self-assessment only."""
-        return self.evaluation.stage in FIELD_RESULT_STAGES or self.summary.deductions > 0
+        return self.result.has_field_result
+
+    @property
+    def is_final(self) -> bool:
+        return self.result.is_final
 
 
 def evaluation_summaries() -> list[EvaluationSummary]:
@@ -104,9 +179,9 @@ def cluster_labels() -> list[ClusterLabel]:
 class Dashboard:
     """What the home page shows, read in a fixed number of queries.
 
-    `evaluations` run oldest first. `reference` is the latest evaluation with a field result
-    (the score that decides the predicate), `previous` the one with a field result before it,
-    and `in_progress` the latest evaluation when it has no field result yet.
+    `evaluations` run oldest first. `reference` is the latest *final* evaluation (where the city
+    stands), `previous` the final one before it, and `provisional` the evaluations after the
+    reference that are not final yet (their numbers are provisional for their stage), oldest first.
     """
 
     evaluations: list[EvaluationSummary]
@@ -122,31 +197,38 @@ class Dashboard:
         return self.evaluations[-1] if self.evaluations else None
 
     @property
-    def _with_field_result(self) -> list[EvaluationSummary]:
-        return [item for item in self.evaluations if item.has_field_result]
+    def _final(self) -> list[EvaluationSummary]:
+        return [item for item in self.evaluations if item.is_final]
 
     @property
     def reference(self) -> EvaluationSummary | None:
-        verified = self._with_field_result
-        return verified[-1] if verified else None
+        final = self._final
+        return final[-1] if final else None
 
     @property
     def previous(self) -> EvaluationSummary | None:
         reference = self.reference
-        return self.field_result_before(reference) if reference is not None else None
+        return self.final_before(reference) if reference is not None else None
 
-    def field_result_before(self, item: EvaluationSummary) -> EvaluationSummary | None:
-        """The latest evaluation with a field result from a year before `item`'s, or None."""
-        earlier = [other for other in self._with_field_result if other.year < item.year]
+    def final_before(self, item: EvaluationSummary) -> EvaluationSummary | None:
+        """The latest final evaluation from a year before `item`'s, or None."""
+        earlier = [other for other in self._final if other.year < item.year]
         return earlier[-1] if earlier else None
 
     def summary_for(self, year: int) -> EvaluationSummary | None:
         return next((item for item in self.evaluations if item.year == year), None)
 
     @property
+    def provisional(self) -> list[EvaluationSummary]:
+        reference = self.reference
+        return [item for item in self.evaluations
+                if not item.is_final and (reference is None or item.year > reference.year)]
+
+    @property
     def in_progress(self) -> EvaluationSummary | None:
+        """The latest evaluation when it is not final yet."""
         latest = self.latest
-        return latest if latest is not None and not latest.has_field_result else None
+        return latest if latest is not None and not latest.is_final else None
 
     def indicator_name(self, item: EvaluationSummary, number: int) -> str:
         return self.indicator_names.get((item.evaluation.pk, number), "")
@@ -231,6 +313,10 @@ class EvaluationDetail:
     recurring: tuple[int, ...] = ()
 
     @property
+    def result(self) -> ResultStatus:
+        return result_status(self.evaluation, self.summary.deductions)
+
+    @property
     def bands_for_script(self) -> list[dict]:
         """The predicate bands for the page's script (json_script), ascending."""
         return [{"name": b.name, "lower": str(b.lower), "inclusive": b.lower_inclusive} for b in self.bands]
@@ -249,7 +335,7 @@ def deduction_history(up_to_year: int | None = None) -> dict[int, dict[int, Deci
     result: dict[int, dict[int, Decimal]] = {}
     for row in rows:
         year, points = row["evaluation__year"], row["points"]
-        if row["evaluation__stage"] in FIELD_RESULT_STAGES or points:
+        if ResultStatus(row["evaluation__stage"], points or scoring.ZERO).has_field_result:
             result.setdefault(year, {})
         if points:
             result[year][row["indicator__number"]] = points

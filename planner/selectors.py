@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from clusters import planning, scoring
 from clusters.models import Evaluation, Predicate, SelfAssessment
-from clusters.selectors import FIELD_RESULT_STAGES, deduction_history, predicate_bands
+from clusters.selectors import ResultStatus, deduction_history, final_before, predicate_bands, result_status
 from kelurahan.selectors import patbm_coverage
 from planner.models import IndicatorOffice, Office, PatbmRule, Scenario, ScenarioItem
 
@@ -34,14 +34,14 @@ class PlannerRow:
 
     @property
     def suggested_target(self) -> Decimal:
-        return self.start.max_points if self.suggested else self.start.base
+        return self.start.base + self.start.gain if self.suggested else self.start.base
 
 
 @dataclass(frozen=True)
 class Planner:
     evaluation: Evaluation
     previous: Evaluation | None
-    has_field_result: bool
+    result: ResultStatus
     goal: Predicate
     predicates: list[Predicate]
     bands: list[scoring.Band]
@@ -52,6 +52,27 @@ class Planner:
     rule: PatbmRule | None
     coverage: object
     history_years: list[int] = field(default_factory=list)
+    self_total: Decimal = scoring.ZERO  # the self-assessment as it stands (the dashboard's number)
+
+    @property
+    def has_field_result(self) -> bool:
+        return self.result.has_field_result
+
+    @property
+    def expected_deductions(self) -> Decimal:
+        """Points subtracted from the self-assessment because the jurors deducted them on the same
+        indicators in the previous final evaluation (STARTING RULE 2)."""
+        return sum((row.start.recoverable for row in self.rows if row.start.source == planning.SOURCE_SELF),
+                   scoring.ZERO)
+
+    @property
+    def expected_numbers(self) -> list[int]:
+        return [row.number for row in self.rows
+                if row.start.source == planning.SOURCE_SELF and row.start.recoverable > 0]
+
+    @property
+    def locked_rows(self) -> list[PlannerRow]:
+        return [row for row in self.rows if row.start.locked]
 
     @property
     def goal_band(self) -> scoring.Band:
@@ -68,6 +89,20 @@ class Planner:
 
 def latest_evaluation() -> Evaluation | None:
     return Evaluation.objects.latest_first().first()
+
+
+def planner_evaluations() -> list[Evaluation]:
+    """Every evaluation, newest first, with `scored` (indicators self-assessed) for the choice (one query)."""
+    return list(Evaluation.objects.latest_first().annotate(scored=Count("self_assessments__score")))
+
+
+def default_evaluation(evaluations: list[Evaluation]) -> Evaluation | None:
+    """The evaluation the planner opens with (`evaluations` newest first, with `scored`): the latest
+    whose scores can still change and that has scores entered, else the latest not final, else the
+    latest. So an empty new year does not push aside the year being entered."""
+    open_ = [evaluation for evaluation in evaluations if not result_status(evaluation).is_final]
+    with_scores = [evaluation for evaluation in open_ if evaluation.scored]
+    return next(iter(with_scores or open_ or evaluations), None)
 
 
 def goal_choice(code: str | None, predicates: list[Predicate]) -> Predicate | None:
@@ -88,15 +123,14 @@ def planner(
     history = deduction_history(evaluation.year)
     rows = list(SelfAssessment.objects.filter(evaluation=evaluation).for_scoring())
     latest = [row.to_score() for row in rows]
-    has_field_result = evaluation.stage in FIELD_RESULT_STAGES or scoring.total_deductions(latest) > 0
-    previous = (
-        Evaluation.objects.filter(year__lt=evaluation.year, stage__in=FIELD_RESULT_STAGES).order_by("-year").first()
-    )
+    result = result_status(evaluation, scoring.total_deductions(latest))
+    previous = final_before(evaluation.year)
     previous_scores = (
         [row.to_score() for row in SelfAssessment.objects.filter(evaluation=previous).for_scoring()]
         if previous else None
     )
-    starts = planning.starting_points(latest, previous_scores, latest_has_field_result=has_field_result)
+    starts = planning.starting_points(latest, previous_scores, latest_has_field_result=result.has_field_result,
+                                      changeable=result.changeable)
     base_total = sum((start.base for start in starts), scoring.ZERO)
     gap = scoring.gap_to(base_total, goal.to_band())
     suggestion = planning.suggest(gap, planning.start_opportunities(starts, efforts))
@@ -107,7 +141,7 @@ def planner(
     return Planner(
         evaluation=evaluation,
         previous=previous,
-        has_field_result=has_field_result,
+        result=result,
         goal=goal,
         predicates=predicates,
         bands=[predicate.to_band() for predicate in predicates],
@@ -126,6 +160,7 @@ def planner(
         rule=PatbmRule.objects.current(),
         coverage=patbm_coverage(),
         history_years=years,
+        self_total=scoring.total_self_assessment(latest),
     )
 
 

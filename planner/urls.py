@@ -6,6 +6,7 @@ app_name = "planner"
 
 urlpatterns = [
     path("", views.planner, name="planner"),
+    path("sarankan/", views.planner_suggest, name="planner-suggest"),
     path("skenario/", views.scenario_list, name="scenario-list"),
     path("skenario/banding/", views.scenario_compare, name="scenario-compare"),
     path("skenario/<int:pk>/", views.scenario_detail, name="scenario-detail"),

@@ -2,37 +2,68 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from clusters import planning
 from clusters.models import Predicate
 from planner import selectors, services
-from planner.forms import SAVE, ActionPlanFormSet, PlannerForm
+from planner.forms import SAVE, SUGGEST, ActionPlanFormSet, PlannerForm
 from planner.models import Office, Scenario, ScenarioItem
+
+
+def _chosen_evaluation(request, evaluations):
+    """The evaluation asked for by `year` (GET or POST), else the default one; 400 for a year that
+    is not a number, 404 for one without an evaluation."""
+    year = (request.POST.get("year") or request.GET.get("year") or "").strip()
+    if not year:
+        return selectors.default_evaluation(evaluations)
+    if not year.isascii() or not year.isdigit():
+        raise BadRequest("year")
+    evaluation = next((evaluation for evaluation in evaluations if evaluation.year == int(year)), None)
+    if evaluation is None:
+        raise Http404
+    return evaluation
 
 
 @permission_required("planner.view_scenario", raise_exception=True)
 def planner(request):
-    """The path to a predicate: the gap, the suggested set, targets and efforts, and saving a scenario."""
-    evaluation = selectors.latest_evaluation()
+    """The path to a predicate: the gap, the suggested set, targets and efforts. A POST saves the
+    targets as a named scenario (or, with action=suggest, suggests again), for those who may save."""
+    if request.method == "POST" and not request.user.has_perm("planner.add_scenario"):
+        raise PermissionDenied
+    return _planner_page(request, save=request.POST.get("action") == SAVE)
+
+
+@require_POST
+@permission_required("planner.view_scenario", raise_exception=True)
+def planner_suggest(request):
+    """Suggests again with the chosen goal and efforts: a what-if, so it writes nothing and every role
+    that reads the planner may use it (the task force too)."""
+    return _planner_page(request, save=False)
+
+
+def _planner_page(request, *, save=False):
+    evaluations = selectors.planner_evaluations()
+    evaluation = _chosen_evaluation(request, evaluations)
     predicates = list(Predicate.objects.order_by("lower_bound"))
     goal = selectors.goal_choice(request.POST.get("goal") or request.GET.get("goal"), predicates)
     if evaluation is None or goal is None:
         return render(request, "planner/planner.html", {"plan": None})
-    if request.method == "POST" and not request.user.has_perm("planner.add_scenario"):
-        raise PermissionDenied
     plan = selectors.planner(evaluation, goal, predicates=predicates)
     form_kwargs = {"rows": plan.rows, "predicates": predicates, "remaining_kelurahan": plan.coverage.remaining}
     status = 200
     if request.method == "POST":
-        form = PlannerForm(request.POST, **form_kwargs)
+        data = request.POST.copy()
+        data["action"] = SAVE if save else SUGGEST
+        form = PlannerForm(data, **form_kwargs)
         if form.is_valid():
             efforts = {n: planning.Effort(e) for n, e in form.efforts().items()}
-            if form.cleaned_data["action"] == SAVE:
+            if save:
                 scenario = services.scenario_create(
                     name=form.cleaned_data["name"], evaluation=evaluation, predicate=form.cleaned_data["goal"],
                     extra_kelurahan=form.cleaned_data["extra_kelurahan"] or 0,
@@ -47,7 +78,6 @@ def planner(request):
                 return redirect("planner:scenario-detail", pk=scenario.pk)
             # Suggest again with the chosen goal and efforts; targets follow the new suggestion.
             plan = selectors.planner(evaluation, form.cleaned_data["goal"], efforts, predicates)
-            data = request.POST.copy()
             for row in plan.rows:
                 data[f"target_{row.number}"] = number_format(row.suggested_target, decimal_pos=2)
             form = PlannerForm(data, **{**form_kwargs, "rows": plan.rows})
@@ -56,7 +86,8 @@ def planner(request):
             status = 400
     else:
         form = PlannerForm(initial={"goal": goal.code}, **form_kwargs)
-    return render(request, "planner/planner.html", {"plan": plan, "form": form}, status=status)
+    return render(request, "planner/planner.html",
+                  {"plan": plan, "form": form, "evaluations": evaluations}, status=status)
 
 
 @require_GET

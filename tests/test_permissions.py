@@ -181,6 +181,9 @@ ROUTES: dict[str, Route] = {
     "clusters:evaluation-report": Route(kwargs=lambda w: {"year": w.verifying_year}),
     # --- issue 7: planner, scenarios, action plans, offices ---
     "planner:planner": Route(post=WRITERS, post_data=lambda w: _planner_form(w)),
+    # --- issue 14: trying a what-if is reading: every role may suggest again; it writes nothing ---
+    "planner:planner-suggest": Route(get=NOBODY, post=EVERYONE, post_data=lambda w: _planner_form(w, "suggest"),
+                                     writes=False),
     "planner:scenario-list": Route(),
     "planner:scenario-compare": Route(),
     "planner:scenario-detail": Route(kwargs=lambda w: {"pk": w.scenario.pk}),
@@ -193,8 +196,8 @@ ROUTES: dict[str, Route] = {
 }
 
 
-def _planner_form(world):
-    data = {"goal": "nindya", "extra_kelurahan": "0", "name": "Skenario uji", "action": "save"}
+def _planner_form(world, action="save"):
+    data = {"goal": "nindya", "extra_kelurahan": "0", "name": "Skenario uji", "action": action}
     for number in SelfAssessment.objects.filter(evaluation__year=world.verifying_year).values_list(
             "indicator__number", flat=True):
         data.update({f"target_{number}": "0", f"effort_{number}": "2"})

@@ -90,3 +90,18 @@ def test_planner_fits_a_phone(live_server, page, demo, artifacts):
     )
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, wide
+
+
+@pytest.mark.django_db(transaction=True)
+def test_task_force_presses_suggest_again_and_gets_a_new_suggestion_not_a_403(live_server, page, demo):
+    planner_defaults_load(report=LoadReport())
+    log_in(page, live_server, "gugus")
+    page.goto(f"{live_server.url}{reverse('planner:planner')}")
+    assert page.locator("button[value=save]").count() == 0
+    page.select_option("#id_effort_4", "1")  # low effort: #4 joins the suggestion
+    with page.expect_navigation() as navigation:
+        page.click("button[value=suggest]")
+    assert navigation.value.status == 200
+    assert page.input_value("#id_target_4") == "60,00"
+    assert "Anda dapat mencoba target" in page.inner_text("#planner-read-only")
+    assert not Scenario.objects.exists()

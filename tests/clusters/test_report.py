@@ -162,14 +162,14 @@ def test_report_query_count_does_not_grow_with_years_indicators_or_kelurahan(
     assert "2046" in html
 
 
-def test_dashboard_up_to_a_year_leaves_later_evaluations_out_and_keeps_the_field_result_before(demo):
+def test_dashboard_up_to_a_year_leaves_later_evaluations_out_and_keeps_the_final_before(demo):
     full = selectors.dashboard()
     assert [item.year for item in full.evaluations] == [2017, 2018, 2019]
     up_to_2018 = selectors.dashboard(up_to_year=2018)
     assert [item.year for item in up_to_2018.evaluations] == [2017, 2018]
     assert up_to_2018.reference.year == 2018 and up_to_2018.previous.year == 2017
-    assert up_to_2018.field_result_before(up_to_2018.summary_for(2017)) is None
-    assert full.field_result_before(full.summary_for(2019)).year == 2018
+    assert up_to_2018.final_before(up_to_2018.summary_for(2017)) is None
+    assert full.final_before(full.summary_for(2019)).year == 2018
 
 
 def test_charts_focused_on_a_year_without_field_result_draw_no_losses(demo):
