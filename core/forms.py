@@ -8,6 +8,7 @@ read on the server by `core.numbers`.
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -90,3 +91,13 @@ class LocalIntegerField(forms.IntegerField):
             return parse_whole_number(value)
         except NumberError as error:
             raise _number_error(error, value) from error
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form with an error message of our own: Django's Indonesian catalogue says
+    "Masukkan nama pengguna nama pengguna dan sandi yang benar" (the field name inserted twice)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong username or password. Capital and small letters count in both."),
+    }
