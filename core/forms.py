@@ -8,6 +8,7 @@ read on the server by `core.numbers`.
 from decimal import Decimal
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -100,4 +101,14 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("Wrong username or password. Capital and small letters count in both."),
+    }
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The administration's log-in form, with the same fix as LoginForm."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": _("Wrong username or password, or the account may not use the administration. Capital "
+                           "and small letters count in both."),
     }

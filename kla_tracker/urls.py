@@ -5,11 +5,12 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from core.forms import LoginForm
+from core.forms import AdminLoginForm, LoginForm
 
 admin.site.site_header = _("KLA Tracker administration")
 admin.site.site_title = _("KLA Tracker")
 admin.site.index_title = _("Manage records")
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -111,3 +111,12 @@ def test_wrong_password_says_so_in_plain_indonesian(client, staff_user):
     # The right password still logs in through the same form.
     response = client.post(reverse("login"), {"username": staff_user.username, "password": "test-password-123"})
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_wrong_password_in_the_administration_says_so_in_plain_indonesian(client, admin_user_role):
+    response = client.post(reverse("admin:login"), {"username": admin_user_role.username, "password": "salah"})
+    assert response.status_code == 200
+    body = _text(response)
+    assert "Nama pengguna atau kata sandi salah" in body
+    assert "nama pengguna nama pengguna" not in body.lower()
