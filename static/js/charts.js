@@ -47,7 +47,12 @@
     if (!frame) {
       frame = window.requestAnimationFrame(() => {
         frame = 0;
-        pending.forEach((chart) => { if (chart.data) window.Plotly.Plots.resize(chart); });
+        pending.forEach((chart) => {
+          // A hidden chart (printing shows the paper copy instead) is resized when it shows again.
+          if (chart.data && chart.offsetParent !== null && chart.clientWidth > 0) {
+            window.Plotly.Plots.resize(chart).catch(() => {});
+          }
+        });
         pending.clear();
       });
     }
