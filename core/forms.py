@@ -8,6 +8,8 @@ read on the server by `core.numbers`.
 from decimal import Decimal
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -99,3 +101,23 @@ def column_char_field(column, **kwargs) -> forms.CharField:
     field = forms.CharField(max_length=column.max_length, **kwargs)
     field.column = column
     return field
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form with an error message of our own: Django's Indonesian catalogue says
+    "Masukkan nama pengguna nama pengguna dan sandi yang benar" (the field name inserted twice)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong username or password. Capital and small letters count in both."),
+    }
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The administration's log-in form, with the same fix as LoginForm."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": _("Wrong username or password, or the account may not use the administration. Capital "
+                           "and small letters count in both."),
+    }
