@@ -174,7 +174,7 @@ def _table_error_message(error: TableError) -> str:
         return _("The file has more than %(columns)s columns.") % {"columns": MAX_COLUMNS}
     if code == "too_many_cells":
         return _("The sheet has more than %(cells)s cells (formatted empty cells count too).") % {
-            "cells": number_format(MAX_CELLS, force_grouping=True)} + " " + copy_the_table
+            "cells": number_format(params.get("cells", MAX_CELLS), force_grouping=True)} + " " + copy_the_table
     if code == "archive_too_large":
         return _("The workbook is too large or too complex once unpacked to be an import table.") + " " + copy_the_table
     if code == "cell_too_long":

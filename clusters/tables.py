@@ -29,6 +29,7 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5_000
 MAX_COLUMNS = 50  # the widest export has 11
 MAX_CELLS = 20_000  # every <c> of the sheet, empty formatted cells included
+MAX_INLINE_STRINGS = 10_000  # openpyxl needs about 70 µs for each (Excel itself writes shared strings)
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 # The archive: a workbook saved by Excel has about 10 parts of a few KB each.
 MAX_PARTS = 200
@@ -86,6 +87,8 @@ def read_table(data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_R
         lines, kind = _csv_lines(_decode(data)), "csv"
     numbered = []
     for number, line in lines:
+        if number > 2 * (max_rows + 1):  # blank lines cost time too
+            raise TableError(f"The file has more than {max_rows} rows.", code="too_many_rows")
         if not any(cell for cell in line):
             continue
         if len(numbered) > max_rows:  # the header and max_rows rows are already in
@@ -123,7 +126,7 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_lines(text: str) -> Iterator[tuple[int, list[str]]]:
-    first_line = text.splitlines()[0] if text else ""
+    first_line = (text[:65536].splitlines() or [""])[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     number = 0
@@ -267,7 +270,7 @@ class _ElementBudget:
         if self.left[kind] < 0:
             if kind == "other":
                 raise TableError("The workbook is too large once unpacked.", code="archive_too_large")
-            raise TableError("The workbook has too many cells.", code="too_many_cells")
+            raise TableError("The workbook has too many cells.", code="too_many_cells", cells=MAX_CELLS)
 
     def end(self, _name):
         self.depth -= 1
@@ -288,7 +291,7 @@ class _SheetExtent:
 
     def __init__(self, max_rows: int):
         self.max_rows = max_rows + 1
-        self.row = self.column = self.cells = self.rows_with_values = 0
+        self.row = self.column = self.cells = self.inline_strings = self.rows_with_values = 0
         self.last_row = self.last_column = 0
         self.row_has_value = False
         self.cell_type = self.cell_name = None
@@ -302,7 +305,7 @@ class _SheetExtent:
         elif name == "c":
             self.cells += 1
             if self.cells > MAX_CELLS:
-                raise TableError(f"The sheet has more than {MAX_CELLS} cells.", code="too_many_cells")
+                raise TableError(f"The sheet has more than {MAX_CELLS} cells.", code="too_many_cells", cells=MAX_CELLS)
             reference = attributes.get("r")
             match = _CELL_REFERENCE.match(reference) if reference else None
             if reference and not match:
@@ -311,6 +314,11 @@ class _SheetExtent:
             self.cell_type, self.cell_name = attributes.get("t", "n"), reference or f"#{self.row}:{self.column}"
         elif name in ("v", "is") and self.cell_name:
             self._value_found()
+            if name == "is":
+                self.inline_strings += 1
+                if self.inline_strings > MAX_INLINE_STRINGS:
+                    raise TableError(f"The sheet has more than {MAX_INLINE_STRINGS} cells of text.",
+                                     code="too_many_cells", cells=MAX_INLINE_STRINGS)
             if name == "v" and self.cell_type == "n":
                 self.number_text = []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from collections.abc import Iterable, Iterator
 
@@ -67,6 +68,23 @@ def tightly_packed() -> bytes:
     return with_sheet([padding, b'<row r="1"><c r="A1"><v>1</v></c></row>'])
 
 
+def lying_sizes() -> bytes:
+    """The sheet's directory entry says 1 KB; the part unpacks to 6 MB."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx([["No."]])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            big = info.filename == SHEET
+            target.writestr(info.filename, b"".join(sheet(text_rows(20_000, columns=6))) if big else
+                            source.read(info.filename))
+    data = bytearray(buffer.getvalue())
+    entry = data.index(b"PK\x01\x02")
+    while data[entry + 46: entry + 46 + len(SHEET)] != SHEET.encode():
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    struct.pack_into("<I", data, entry + 24, 1024)  # the uncompressed size in the central directory
+    return bytes(data)
+
+
 def billion_laughs() -> bytes:
     entities = "".join(f'<!ENTITY e{n} "{f"&e{n - 1};" * 10}">' for n in range(1, 10))
     doctype = f'<!DOCTYPE worksheet [<!ENTITY e0 "ha">{entities}]>'.encode()
@@ -86,6 +104,12 @@ def rows_of_numbers(count: int, *, columns: int = 1, tail: bytes = b"") -> bytes
     if not tail:
         return with_sheet(rows())
     return with_parts(xlsx([["No."]]), {SHEET: [_SHEET_HEAD, *rows()]})
+
+
+def text_rows(count: int, *, columns: int) -> list[bytes]:
+    """Rows of inline-string cells (as openpyxl writes text), numbered from 1."""
+    cells = b'<c t="inlineStr"><is><t>catatan</t></is></c>' * columns
+    return [f'<row r="{number}">'.encode() + cells + b"</row>" for number in range(1, count + 1)]
 
 
 def empty_cells(count: int) -> bytes:

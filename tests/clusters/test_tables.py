@@ -129,6 +129,7 @@ def test_the_probes_inline_string_bomb_is_refused_before_openpyxl_opens_it(monke
     [
         (upload_files.many_parts, "archive_too_large"),
         (upload_files.tightly_packed, "archive_too_large"),
+        (upload_files.lying_sizes, "broken_xlsx"),
         (upload_files.billion_laughs, "broken_xlsx"),
         (upload_files.undefined_entity, "broken_xlsx"),
         (upload_files.truncated_sheet, "broken_xlsx"),
@@ -136,6 +137,7 @@ def test_the_probes_inline_string_bomb_is_refused_before_openpyxl_opens_it(monke
         (lambda: upload_files.rows_of_numbers(2, columns=51), "too_many_columns"),
         (lambda: upload_files.empty_cells(MAX_CELLS + 1), "too_many_cells"),
         (lambda: upload_files.rows_of_numbers(40_000), "too_many_cells"),
+        (lambda: upload_files.with_sheet(upload_files.text_rows(400, columns=26)), "too_many_cells"),
     ],
 )
 def test_workbooks_that_would_take_the_site_down_are_refused(build, code):
@@ -169,3 +171,6 @@ def test_a_csv_cell_too_long_for_excel_or_csv_is_refused_with_its_line(character
 def test_csv_rows_are_counted_as_they_are_read():
     data = b"No.;nilai\n" + b"1;2\n" * 6 + b'"never closed\n'
     assert _refusal(data, max_rows=5).code == "too_many_rows"
+    # Blank lines cost time too: a table may not reach past twice its rows.
+    assert _refusal(b"No.;nilai\n" + b"\n" * 20 + b"1;2\n", max_rows=5).code == "too_many_rows"
+    assert len(read_table(b"No.;nilai\n" + b"\n" * 5 + b"1;2\n", max_rows=5).rows) == 1
