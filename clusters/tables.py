@@ -248,7 +248,13 @@ class _ElementBudget:
     and anything placed where openpyxl would not expect it) costs up to 60 µs and shares a small budget.
     """
 
-    CHEAP = {"worksheet": ("sheetData", frozenset({"row", "c", "v", "f", "is", "t"})), "sst": ("si", frozenset({"t"}))}
+    # root: (budget, cheap children of the root, cheap elements below them). Excel's calculation chain
+    # has one <c> per formula; openpyxl never reads it.
+    CHEAP = {
+        "worksheet": ("worksheet", {"sheetData"}, {"row", "c", "v", "f", "is", "t"}),
+        "sst": ("sst", {"si"}, {"t"}),
+        "calcChain": ("worksheet", {"c"}, set()),
+    }
 
     def __init__(self):
         self.left = {"worksheet": MAX_SHEET_ELEMENTS, "sst": MAX_STRING_ELEMENTS, "other": MAX_OTHER_ELEMENTS}
@@ -262,10 +268,10 @@ class _ElementBudget:
         self.depth += 1
         if self.depth == 1:
             self.root = name
-        container, cheap = self.CHEAP.get(self.root, (None, frozenset()))
+        budget, children, below = self.CHEAP.get(self.root, ("other", set(), set()))
         if self.depth == 2:
-            self.inside = name == container
-        kind = self.root if self.inside and (self.depth == 2 or name in cheap) else "other"
+            self.inside = name in children
+        kind = budget if self.inside and (self.depth == 2 or name in below) else "other"
         self.left[kind] -= 1
         if self.left[kind] < 0:
             if kind == "other":

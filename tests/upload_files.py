@@ -118,6 +118,23 @@ def empty_cells(count: int) -> bytes:
                        + b'<c s="0"/>' * count + b"</row>"])
 
 
+def with_calc_chain(formulas: int) -> bytes:
+    """A small table with Excel's calculation chain for `formulas` formula cells (a real workbook has one)."""
+    chain = b"".join(f'<c r="B{n}" i="1"/>'.encode() for n in range(2, formulas + 2))
+    return with_parts(xlsx([["No.", "Penilaian mandiri"], [21, 5]]), {"xl/calcChain.xml": [
+        b'<?xml version="1.0"?><calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+        chain, b"</calcChain>"]})
+
+
+def many_styles(count: int) -> bytes:
+    """`count` cell formats: openpyxl spends about 60 µs on each element of the styles."""
+    data = xlsx([["No."], [1]])
+    styles = zipfile.ZipFile(io.BytesIO(data)).read("xl/styles.xml")
+    start, end = styles.index(b"<cellXfs"), styles.index(b"</cellXfs>")
+    formats = b"".join(f'<xf numFmtId="{n % 50}" fontId="0" fillId="0" borderId="0"/>'.encode() for n in range(count))
+    return with_parts(data, {"xl/styles.xml": styles[:start] + b'<cellXfs count="1">' + formats + styles[end:]})
+
+
 # Broken files the probe sent, each answered with a 500 before.
 def truncated_sheet() -> bytes:
     content = zipfile.ZipFile(io.BytesIO(xlsx([["No.", "Penilaian mandiri"], [21, 5]]))).read(SHEET)

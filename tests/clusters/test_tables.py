@@ -130,6 +130,7 @@ def test_the_probes_inline_string_bomb_is_refused_before_openpyxl_opens_it(monke
         (upload_files.many_parts, "archive_too_large"),
         (upload_files.tightly_packed, "archive_too_large"),
         (upload_files.lying_sizes, "broken_xlsx"),
+        (lambda: upload_files.many_styles(5_000), "archive_too_large"),
         (upload_files.billion_laughs, "broken_xlsx"),
         (upload_files.undefined_entity, "broken_xlsx"),
         (upload_files.truncated_sheet, "broken_xlsx"),
@@ -142,6 +143,12 @@ def test_the_probes_inline_string_bomb_is_refused_before_openpyxl_opens_it(monke
 )
 def test_workbooks_that_would_take_the_site_down_are_refused(build, code):
     assert _refusal(build()).code == code
+
+
+def test_a_real_workbooks_parts_fit_the_budgets():
+    """Excel's calculation chain (one element per formula) and a few hundred styles are fine."""
+    assert read_table(upload_files.with_calc_chain(8_000)).rows == [{"No.": "21", "Penilaian mandiri": "5"}]
+    assert read_table(upload_files.many_styles(500)).rows == [{"No.": "1"}]
 
 
 def test_rows_past_the_limit_are_refused_before_openpyxl_reads_a_cell(monkeypatch):
