@@ -9,6 +9,7 @@ changed in the database after the preview.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,11 +20,14 @@ from django.utils.translation import gettext as _
 
 from clusters import services
 from clusters.models import Evaluation, SelfAssessment
-from clusters.tables import Table, parse_number
+from clusters.tables import Table
+from core.numbers import NumberError, parse_decimal
 
 TOKEN_SALT = "clusters.score-import"
 TOKEN_MAX_AGE = 60 * 60  # seconds: a preview older than an hour must be uploaded again
 REASON_MAX_LENGTH = 100  # simple_history's history_change_reason column
+# An indicator number is digits, nothing else: "18.9" or "19,99" is no indicator at all.
+_INDICATOR_NUMBER = re.compile(r"^[0-9]{1,9}$")
 
 
 class ImportRefused(Exception):
@@ -129,13 +133,24 @@ def scores_preview(*, evaluation: Evaluation, table: Table, file_name: str) -> S
     return ScorePreview(evaluation=evaluation, file_name=file_name, rows=rows, stage_problem=stage_problem)
 
 
+def number_problem(column: str, text: str, error: NumberError) -> str:
+    """Why the cell of `column` holding `text` is not one number, naming the column and the text."""
+    value = text[:50]
+    if error.code == "ambiguous":
+        problem = _("“%(value)s” could mean two numbers: write it without a thousands separator (1000) or with "
+                    "two decimals (1,00).") % {"value": value}
+    elif error.code == "separators":
+        problem = _("“%(value)s” has more than one separator: use one decimal separator and no thousands "
+                    "separator, for example 1000,5.") % {"value": value}
+    else:
+        problem = _("Not a number: “%(value)s”.") % {"value": value}
+    return f"{column}: {problem}"
+
+
 def _check_row(line, cells, number_column, score_column, evidence_column, stored, seen) -> ImportRow:
     number_text = cells.get(number_column, "")
     row = ImportRow(line=line, number=number_text)
-    try:
-        number = int(parse_number(number_text))
-    except ValueError:
-        number = None
+    number = int(number_text) if _INDICATOR_NUMBER.match(number_text) else None
     if number is None or number not in stored:
         row.problems.append(_("Unknown indicator “%(number)s”.") % {"number": number_text})
         return row
@@ -153,9 +168,9 @@ def _check_row(line, cells, number_column, score_column, evidence_column, stored
     score_text = cells.get(score_column, "")
     if score_text:
         try:
-            score = parse_number(score_text)
-        except ValueError:
-            row.problems.append(_("Not a number: “%(value)s”.") % {"value": score_text[:50]})
+            score = parse_decimal(score_text)
+        except NumberError as error:
+            row.problems.append(number_problem(score_column, score_text, error))
         else:
             row.problems.extend(_score_problems(score, current))
             if not row.problems:

@@ -18,8 +18,9 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from clusters.imports import TOKEN_MAX_AGE, ImportRefused, TokenInvalid, find_column
+from clusters.imports import TOKEN_MAX_AGE, ImportRefused, TokenInvalid, find_column, number_problem
 from clusters.tables import Table
+from core.numbers import NumberError, parse_whole_number
 from kelurahan import services
 from kelurahan.forms import PatbmForm, patbm_version
 from kelurahan.models import Kelurahan, Patbm
@@ -46,6 +47,17 @@ def _date_text(text: str) -> str:
         day, month, year = match.groups()
         return f"{year}-{int(month):02d}-{int(day):02d}"
     return text[:10] if re.match(r"^\d{4}-\d{2}-\d{2}[ T]00:00(:00)?$", text) else text
+
+
+def _count_text(text: str) -> str:
+    """A count read by the project's number rule ("1.000" is refused), as digits for the form; a sign is kept
+    so that the form refuses "-0" as it refuses "-1". Raises NumberError."""
+    if not text:
+        return text
+    count = parse_whole_number(text)
+    if count.bit_length() > 63:  # far beyond any count: the form refuses the text as it is
+        return text
+    return f"{'-' if text.lstrip().startswith('-') else ''}{abs(count)}"
 
 
 def _form_value(name: str, value) -> str:
@@ -145,6 +157,12 @@ def patbm_preview(*, table: Table, file_name: str) -> PatbmPreview:
             if column:
                 value = cells.get(column, "")
                 data[name] = _date_text(value) if name.endswith("date") else value
+        if columns["activist_count"]:
+            try:
+                data["activist_count"] = _count_text(data["activist_count"])
+            except NumberError as error:
+                row.problems.append(number_problem(columns["activist_count"], data["activist_count"], error))
+                continue
         if data == row.old:  # as stored (a kelurahan still without a PATBM record included)
             row.new = row.old
             continue

@@ -7,7 +7,8 @@ from openpyxl import load_workbook
 
 from clusters.exports import evaluation_score_table
 from clusters.models import Evaluation
-from clusters.tables import parse_number, read_table
+from clusters.tables import read_table
+from core.numbers import parse_decimal
 from core.spreadsheets import to_csv, to_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -52,5 +53,5 @@ def test_csv_reads_back_through_the_import_reader_unchanged(table_2018):
     assert table.header == header
     assert len(table.rows) == 24
     first = table.rows[0]
-    assert parse_number(first["Penilaian mandiri"]) == rows[0][4]
+    assert parse_decimal(first["Penilaian mandiri"]) == rows[0][4]
     assert first["Indikator"] == rows[0][2]

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from clusters import imports, services
 from clusters.models import Evaluation, SelfAssessment
 from clusters.services import ScoreChange, evaluation_stage_change
+from tests import upload_files
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,12 @@ def test_one_bad_row_among_24_writes_nothing_and_names_the_row(staff_client, dem
         (["21", "-0"], "Nilai tidak boleh negatif."),
         (["21", "banyak"], "Bukan angka: “banyak”."),
         (["21", "1e3"], "Bukan angka: “1e3”."),
-        (["21", "10,125"], "Paling banyak dua angka desimal."),
+        (["21", "10,1255"], "Paling banyak dua angka desimal."),
+        (["18.9", "10"], "Indikator “18.9” tidak dikenal."),
+        (["19,99", "10"], "Indikator “19,99” tidak dikenal."),
+        (["+19", "10"], "Indikator “+19” tidak dikenal."),
+        (["21", "1,000"], "Penilaian mandiri: “1,000” bisa berarti dua angka"),
+        (["21", "1.234,5"], "Penilaian mandiri: “1.234,5” memiliki lebih dari satu pemisah"),
         (["21", "1000"], "Paling banyak"),
     ],
 )
@@ -227,7 +233,7 @@ def test_confirming_the_same_preview_twice_saves_once(staff_client):
     ("name", "data", "message"),
     [
         ("nilai.xlsx", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64, "bukan buku kerja XLSX"),
-        ("nilai.xlsx", b"PK\x03\x04 not a workbook", "bukan buku kerja XLSX"),
+        ("nilai.xlsx", b"PK\x03\x04 not a workbook", "tampak seperti buku kerja XLSX tetapi rusak"),
         ("nilai.csv", b"", "kosong"),
         ("nilai.csv", b"Klaster;Indikator\nKLB;x\n", "harus memuat kolom “No.” dan “Penilaian mandiri”"),
     ],
@@ -291,3 +297,32 @@ def test_preview_writes_nothing_even_when_valid(staff_client):
     assert re.search(r'name="token" value="[^"]+"', response.content.decode())
     assert list(SelfAssessment.objects.values_list("pk", "score", "evidence", "version")) == before
     assert imports.TOKEN_MAX_AGE == 3600
+
+
+def test_a_thousand_in_a_comma_separated_csv_cannot_be_confirmed(staff_client):
+    """`1,000` was read as 1,00 and could be confirmed: one or one thousand? Refused, naming the cell."""
+    data = _csv([["21", '"1,000"']], separator=",")
+    response = _upload(staff_client, 2019, "nilai.csv", data)
+    [bad] = response.context["preview"].problem_rows
+    assert bad.line == 2 and "“1,000” bisa berarti dua angka" in bad.problems[0]
+    assert response.context["token"] == "" and 'id="confirm-form"' not in response.content.decode()
+    assert SelfAssessment.objects.get(evaluation__year=2019, indicator__number=21).score is None
+
+
+def test_indicator_numbers_must_match_exactly_in_xlsx_too(staff_client):
+    data = upload_files.xlsx([HEADER[:2], [18.0, 5], [19.99, 6], [1.5, 7]])
+    preview = _upload(staff_client, 2019, "nilai.xlsx", data).context["preview"]
+    assert [row.number for row in preview.changes] == ["18"]
+    assert [(row.line, row.problems) for row in preview.problem_rows] == [
+        (3, ["Indikator “19.99” tidak dikenal."]), (4, ["Indikator “1.5” tidak dikenal."])]
+
+
+@pytest.mark.parametrize("case", list(upload_files.BROKEN_FILES))
+def test_broken_and_hostile_files_get_the_import_page_with_a_message(staff_client, case):
+    name, build, message = upload_files.BROKEN_FILES[case]
+    before = list(SelfAssessment.objects.values_list("pk", "score", "evidence", "version"))
+    response = _upload(staff_client, 2019, name, build())
+    assert response.status_code == 200 and response.context["preview"] is None
+    assert message in " ".join(response.context["form"].errors["file"])
+    assert 'class="invalid-feedback' in response.content.decode()
+    assert list(SelfAssessment.objects.values_list("pk", "score", "evidence", "version")) == before

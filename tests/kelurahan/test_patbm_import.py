@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kelurahan.models import Kelurahan, Patbm
+from tests import upload_files
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,11 @@ def test_unchanged_register_as_csv_changes_nothing(staff_client):
         ("32.71.01.1001;2;2019-03-04;;;-1;", "Jumlah aktivis"),
         ("32.71.01.1001;9;2019-03-04;;;0;", "Tahap"),
         ("32.71.01.1001;2;kemarin;;;0;", "Tanggal tahap ini"),
+        ("32.71.01.1001;2;2019-03-04;;;1.000;", "Jumlah aktivis: “1.000” bisa berarti dua angka"),
+        ("32.71.01.1001;2;2019-03-04;;;1.000,5;", "Jumlah aktivis: “1.000,5” memiliki lebih dari satu pemisah"),
+        ("32.71.01.1001;2;2019-03-04;;;-0;", "Jumlah aktivis"),
+        ("32.71.01.1001.0;2;2019-03-04;;;0;", "Kode kelurahan “32.71.01.1001.0” tidak dikenal."),
+        ("32.71.01.100;2;2019-03-04;;;0;", "Kode kelurahan “32.71.01.100” tidak dikenal."),
     ],
 )
 def test_a_bad_row_is_named_and_nothing_is_saved(staff_client, line, problem):
@@ -132,3 +138,20 @@ def test_task_force_may_not_import(client, demo, task_force_user):
     data = f"{HEADER}\n32.71.01.1002;2;2019-03-01;;;0;\n".encode()
     assert _upload(client, "patbm.csv", data).status_code == 403
     assert client.post(reverse("kelurahan:patbm-import-confirm"), {"token": "x"}).status_code == 403
+
+
+def test_an_activist_count_with_a_decimal_point_zero_is_still_read(staff_client):
+    data = f"{HEADER}\n32.71.01.1001;2;2019-03-04;;;12,0;\n".encode()
+    [row] = _upload(staff_client, "patbm.csv", data).context["preview"].changes
+    assert row.new["activist_count"] == "12"
+
+
+@pytest.mark.parametrize("case", list(upload_files.BROKEN_FILES))
+def test_broken_and_hostile_files_get_the_import_page_with_a_message(staff_client, case):
+    name, build, message = upload_files.BROKEN_FILES[case]
+    before = _patbm_state()
+    response = _upload(staff_client, name, build())
+    assert response.status_code == 200 and response.context["preview"] is None
+    assert message in " ".join(response.context["form"].errors["file"])
+    assert 'class="invalid-feedback' in response.content.decode()
+    assert _patbm_state() == before

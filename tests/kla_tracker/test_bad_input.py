@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from clusters.models import Evaluation, FieldDeduction, SelfAssessment
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
+from tests import upload_files
 from tests.html_forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -13,6 +14,9 @@ pytestmark = pytest.mark.django_db
 BAD_NUMBERS = ["1e309", "NaN", "-0", "-1", "sebelas", "9" * 10_000, "1; DROP TABLE clusters_selfassessment;--",
                "<script>alert(1)</script>", "25,5,5", ""]
 BAD_TEXT = ["x" * 10_000, "<img src=x onerror=alert(1)>", "'; DELETE FROM kelurahan_kelurahan; --"]
+# In an uploaded file: a number that could mean two (one, or one thousand?) is refused too.
+AMBIGUOUS_NUMBERS = ["1,000", "1.000", "1.234,5", "1,234.5"]
+IMPORTS = {"score": ("clusters:score-import", {"year": 2019}), "patbm": ("kelurahan:patbm-import", {})}
 
 
 def _snapshot():
@@ -102,7 +106,7 @@ def test_another_roles_write_is_refused(client, demo, task_force_user):
     assert _snapshot() == before
 
 
-@pytest.mark.parametrize("value", BAD_NUMBERS[:-1] + BAD_TEXT[1:])
+@pytest.mark.parametrize("value", BAD_NUMBERS[:-1] + BAD_TEXT[1:] + AMBIGUOUS_NUMBERS)
 def test_score_import_file_cell(client, demo, staff_user, value):
     """A bad score cell in an uploaded file: the preview names it, offers no confirm, writes nothing."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -115,6 +119,50 @@ def test_score_import_file_cell(client, demo, staff_user, value):
     response = client.post(url, {"file": upload})
     _refused(response)
     assert 'id="confirm-form"' not in response.content.decode()
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("number", ["18.9", "19,99", "1e1", "+3", "<script>alert(1)</script>"])
+def test_score_import_indicator_number(client, demo, staff_user, number):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(staff_user)
+    upload = SimpleUploadedFile("nilai.csv", f"No.;Penilaian mandiri\n{number};20\n".encode())
+    before = _snapshot()
+    response = client.post(reverse("clusters:score-import", kwargs={"year": 2019}), {"file": upload})
+    _refused(response)
+    assert 'id="confirm-form"' not in response.content.decode()
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("value", BAD_NUMBERS[:-1] + AMBIGUOUS_NUMBERS)
+def test_patbm_import_activist_count_cell(client, demo, staff_user, value):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(staff_user)
+    cell = '"' + value.replace('"', '""') + '"'
+    upload = SimpleUploadedFile(
+        "patbm.csv", f"Kode Kemendagri;Tahap;Tanggal tahap ini;Jumlah aktivis\n32.71.01.1001;2;2019-03-04;{cell}\n"
+        .encode())
+    before = _snapshot()
+    response = client.post(reverse("kelurahan:patbm-import"), {"file": upload})
+    _refused(response)
+    assert 'id="confirm-form"' not in response.content.decode()
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("kind", IMPORTS)
+@pytest.mark.parametrize("case", list(upload_files.BROKEN_FILES))
+def test_import_of_a_broken_or_hostile_file(client, demo, staff_user, kind, case):
+    """Truncated XML, entities, NaN, no sheet, a huge CSV cell, a zip bomb: the import page with a message."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(staff_user)
+    name, build, _message = upload_files.BROKEN_FILES[case]
+    url_name, kwargs = IMPORTS[kind]
+    before = _snapshot()
+    response = client.post(reverse(url_name, kwargs=kwargs), {"file": SimpleUploadedFile(name, build())})
+    _refused(response)
     assert _snapshot() == before
 
 
