@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pyexpat import ExpatError, ParserCreate
 
+from core.spreadsheets import spreadsheet_text_read
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5_000
 MAX_COLUMNS = 50  # the widest export has 11
@@ -99,7 +101,7 @@ def read_table(data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_R
         raise TableError("The file has no rows.", code="no_rows")
     header = [cell.strip() for cell in numbered[0][1]]
     rows = [
-        dict(zip(header, (cell.strip() for cell in _padded(line, len(header))), strict=True))
+        dict(zip(header, (spreadsheet_text_read(cell.strip()) for cell in _padded(line, len(header))), strict=True))
         for _, line in numbered[1:]
     ]
     return Table(header=header, rows=rows, kind=kind, line_numbers=[number for number, _ in numbered[1:]])

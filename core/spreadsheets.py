@@ -36,6 +36,12 @@ def spreadsheet_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
+def spreadsheet_text_read(value: str) -> str:
+    """An imported cell as the user meant it: the `'` that `spreadsheet_text` put before a formula sign
+    is dropped, so an exported table edited and imported again keeps its notes as they were."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS) else value
+
+
 def _xlsx_value(value):
     if isinstance(value, Decimal):
         return float(value)

