@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -127,6 +127,16 @@ def evaluation_stage(request, year):
                                                               "changes": changes})
 
 
+def _user_changed_field(data, prefix, name) -> bool:
+    """Whether the submitted `name` differs from the value the form showed (read as the form reads both)."""
+    fields = SelfAssessmentFormSet.form.base_fields
+    try:
+        return (fields[name].clean(data.get(f"{prefix}-{name}", ""))
+                != fields[f"seen_{name}"].clean(data.get(f"{prefix}-seen_{name}", "")))
+    except ValidationError:
+        return True  # unreadable input is the user's: keep it so they see the error
+
+
 def _with_conflicts(formset_data, queryset, stale_pks):
     """A formset that keeps the user's input but is based on the rows' current versions, with
     `form.conflict` set to the other person's newest save on each row changed meanwhile."""
@@ -138,6 +148,10 @@ def _with_conflicts(formset_data, queryset, stale_pks):
         pk = int(data.get(f"{prefix}-id") or 0)
         if pk in stale_pks and pk in current:
             row = current[pk]
+            # A field the user left alone shows the other person's value, so saving again cannot undo it.
+            for name, stored in (("score", row.score), ("evidence", row.evidence)):
+                if not _user_changed_field(data, prefix, name):
+                    data[f"{prefix}-{name}"] = "" if stored is None else str(stored)
             data[f"{prefix}-version"] = row.version
             data[f"{prefix}-seen_score"] = "" if row.score is None else str(row.score)
             data[f"{prefix}-seen_evidence"] = row.evidence
