@@ -12,20 +12,27 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from clusters import charts, exports, imports, selectors, services
 from clusters.forms import DeductionForm, SelfAssessmentFormSet, SpreadsheetUploadForm, StageForm
 from clusters.models import Cluster, Evaluation, FieldDeduction, SelfAssessment
 from clusters.selectors import evaluation_summaries
+from core.formsets import formset_is_the_pages, whole_number_or_none
 from kelurahan import charts as kelurahan_charts
 from kelurahan.selectors import coverage_report, patbm_coverage
 
 # A save refused because of the stage or someone else's edit answers 409 Conflict, with the page.
 CONFLICT = 409
+BAD_REQUEST = 400
+# A posted formset that is not the one the page rendered (see core.formsets).
+FORM_NOT_THE_PAGES = gettext_lazy(
+    "Nothing was saved: the form sent is not the one this page shows (rows of another page, "
+    "an extra row or a damaged hidden field). Reload the page and enter your changes again."
+)
 # The database's trigger refused the deduction (a score changed meanwhile under the form's check).
-DEDUCTIONS_ABOVE_SCORE = _lazy("Nothing was saved: deductions may not exceed the self-assessment score.")
+DEDUCTIONS_ABOVE_SCORE = gettext_lazy("Nothing was saved: deductions may not exceed the self-assessment score.")
 
 
 @require_GET
@@ -171,7 +178,11 @@ def self_assessment_edit(request, year, cluster):
     cluster = get_object_or_404(Cluster, code=cluster)
     queryset = selectors.cluster_self_assessments(evaluation, cluster)
     status = 200
-    if request.method == "POST" and evaluation.is_self_assessment_open:
+    if request.method == "POST" and not formset_is_the_pages(request.POST, pks=[row.pk for row in queryset]):
+        formset = SelfAssessmentFormSet(queryset=queryset)
+        formset._non_form_errors = formset.error_class([FORM_NOT_THE_PAGES])
+        status = BAD_REQUEST
+    elif request.method == "POST" and evaluation.is_self_assessment_open:
         formset = SelfAssessmentFormSet(request.POST, queryset=queryset)
         if formset.is_valid():
             changes = [
@@ -261,6 +272,11 @@ def deduction_edit(request, year, pk):
     status, conflict = 200, None
     if request.method == "POST":
         form = DeductionForm(request.POST, instance=FieldDeduction.objects.get(pk=pk), self_assessment=row)
+        if whole_number_or_none(request.POST.get("version")) is None:
+            form = DeductionForm(instance=deduction, self_assessment=row)
+            return render(request, "clusters/deduction_edit.html",
+                          {"row": row, "deduction": deduction, "form": form, "conflict": None,
+                           "evaluation": row.evaluation, "refusal": FORM_NOT_THE_PAGES}, status=BAD_REQUEST)
         if form.is_valid():
             try:
                 services.deduction_update(deduction=_deduction(year, pk), version=form.cleaned_data["version"] or 0,
@@ -299,7 +315,12 @@ def deduction_delete(request, year, pk):
     status, changed_meanwhile = 200, False
     if request.method == "POST":
         try:
-            services.deduction_delete(deduction=deduction, version=int(request.POST.get("version") or 0))
+            version = whole_number_or_none(request.POST.get("version"))
+            if version is None:
+                return render(request, "clusters/deduction_delete.html",
+                              {"row": row, "deduction": deduction, "evaluation": row.evaluation,
+                               "refusal": FORM_NOT_THE_PAGES}, status=BAD_REQUEST)
+            services.deduction_delete(deduction=deduction, version=version)
         except services.EditConflict:
             deduction.refresh_from_db()
             changed_meanwhile, status = True, CONFLICT

@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import LocalNumbersAdminMixin
+from core.formsets import whole_number_or_none
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
 
 
@@ -25,7 +27,11 @@ class PatbmStepFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        step = int(self.value())
+        step = whole_number_or_none(self.value())
+        if step not in Patbm.Step.values:  # a hand-made URL: show every kelurahan and say why
+            messages.warning(request, _("Unknown PATBM step “%(value)s”: the filter was ignored.")
+                             % {"value": self.value()})
+            return queryset
         if step == Patbm.Step.BELUM_ADA:
             return queryset.filter(Q(patbm__isnull=True) | Q(patbm__step=step))
         return queryset.filter(patbm__step=step)

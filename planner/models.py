@@ -153,6 +153,10 @@ class ScenarioItem(models.Model):
         _("in the action plan"), default=False,
         help_text=_("Set when the scenario's action plan is saved with this indicator in it."),
     )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False,
+        help_text=_("Raised by every save; a form saved from an older version is a conflict."),
+    )
 
     class Meta:
         ordering = ["scenario", "indicator__number"]

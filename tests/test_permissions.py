@@ -206,7 +206,8 @@ def _action_plan_form(world):
     data = {"form-TOTAL_FORMS": str(len(items)), "form-INITIAL_FORMS": str(len(items))}
     for i, item in enumerate(items):
         data.update({f"form-{i}-id": str(item.pk), f"form-{i}-target": "30", f"form-{i}-office": str(world.office.pk),
-                     f"form-{i}-due_date": "2020-06-30", f"form-{i}-status": "berjalan"})
+                     f"form-{i}-due_date": "2020-06-30", f"form-{i}-status": "berjalan",
+                     f"form-{i}-version": str(item.version)})
     return data
 
 
