@@ -117,10 +117,15 @@ def evaluation_framework_copy(*, evaluation: Evaluation) -> None:
     )
 
 
+def evaluation_next_year(*, first_year: int) -> int:
+    """The year after the latest evaluation (or `first_year` when there is none)."""
+    latest = Evaluation.objects.aggregate(latest=Max("year"))["latest"]
+    return latest + 1 if latest else first_year
+
+
 def evaluation_create_next(*, first_year: int) -> Evaluation:
     """Creates the evaluation of the year after the latest one (or of `first_year` when there is none)."""
-    latest = Evaluation.objects.aggregate(latest=Max("year"))["latest"]
-    return evaluation_create(year=latest + 1 if latest else first_year)
+    return evaluation_create(year=evaluation_next_year(first_year=first_year))
 
 
 class StageClosed(Exception):

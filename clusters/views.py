@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clusters import charts, exports, imports, selectors, services
 from clusters.forms import DeductionForm, SelfAssessmentFormSet, SpreadsheetUploadForm, StageForm
-from clusters.models import Cluster, Evaluation, FieldDeduction, SelfAssessment
+from clusters.models import Cluster, Evaluation, FieldDeduction, Indicator, SelfAssessment
 from clusters.selectors import evaluation_summaries
 from core.formsets import formset_is_the_pages, whole_number_or_none
 from kelurahan import charts as kelurahan_charts
@@ -65,13 +66,30 @@ def evaluation_list(request):
     return render(request, "clusters/evaluation_list.html", {"summaries": evaluation_summaries()})
 
 
-@require_POST
 @permission_required("clusters.add_evaluation", raise_exception=True)
 def evaluation_create(request):
-    """Creates next year's evaluation with the current indicators and maxima."""
-    evaluation = services.evaluation_create_next(first_year=timezone.localdate().year)
-    messages.success(request, _("The %(year)s evaluation was created.") % {"year": evaluation.year})
-    return redirect("clusters:evaluation-detail", year=evaluation.year)
+    """Creates next year's evaluation with the current indicators and maxima, after asking: only a POST
+    confirming the year the page showed creates it (a second click, or a year created meanwhile, does not)."""
+    year = services.evaluation_next_year(first_year=timezone.localdate().year)
+    status = 200
+    if request.method == "POST":
+        confirmed = whole_number_or_none(request.POST.get("confirm_year"))
+        if confirmed == year:
+            try:
+                evaluation = services.evaluation_create(year=year)
+            except IntegrityError:  # the same year created by another request a moment ago
+                year = services.evaluation_next_year(first_year=year)
+                status = CONFLICT
+            else:
+                messages.success(request, _("The %(year)s evaluation was created.") % {"year": evaluation.year})
+                return redirect("clusters:evaluation-detail", year=evaluation.year)
+        else:
+            status = BAD_REQUEST if confirmed is None else CONFLICT  # CONFLICT: another year was asked about
+    latest = Evaluation.objects.latest_first().first()
+    indicators = Indicator.objects.active()
+    context = {"year": year, "latest": latest, "indicator_count": indicators.count(),
+               "max_total": indicators.aggregate(total=Sum("max_points"))["total"], "refused": status != 200}
+    return render(request, "clusters/evaluation_create.html", context, status=status)
 
 
 @require_GET

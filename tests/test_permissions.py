@@ -121,7 +121,7 @@ def _patbm_import_token(world):
 ROUTES: dict[str, Route] = {
     "clusters:home": Route(),
     "clusters:evaluation-list": Route(),
-    "clusters:evaluation-create": Route(get=NOBODY, post=ADMINS, post_data=lambda world: {}),
+    "clusters:evaluation-create": Route(get=ADMINS, post=ADMINS, post_data=lambda world: {"confirm_year": "2021"}),
     "clusters:evaluation-detail": Route(kwargs=lambda w: {"year": w.open_year}),
     "clusters:evaluation-stage": Route(
         kwargs=lambda w: {"year": w.open_year}, get=ADMINS, post=ADMINS,
