@@ -263,3 +263,17 @@ def test_the_admins_patbm_step_filter_ignores_an_unknown_step_and_says_so(client
     assert response.status_code == 200
     assert "saringan diabaikan" in response.content.decode()
     assert response.context["cl"].result_count == Kelurahan.objects.count()
+
+
+@pytest.mark.parametrize("score", ["1", "-5", "abc"])
+def test_a_score_below_its_deductions_in_the_admin_is_refused_with_nothing_written(client, demo, admin_user_role,
+                                                                                   score):
+    """Once a 500 (the database's trigger); scores are read-only in the admin now."""
+    client.force_login(admin_user_role)
+    row = SelfAssessment.objects.get(evaluation__year=2018, indicator__number=3)  # 14,50 deducted
+    before = _snapshot()
+    response = client.post(reverse("admin:clusters_selfassessment_change", args=[row.pk]),
+                           {"evaluation": row.evaluation_id, "indicator": row.indicator_id, "max_points": "30",
+                            "score": score, "evidence": ""})
+    assert response.status_code == 403
+    assert _snapshot() == before
