@@ -106,13 +106,14 @@ class PlanChange:
 
 
 @transaction.atomic
-def action_plan_save(*, scenario: Scenario, changes: list[PlanChange]) -> Scenario:
+def action_plan_save(*, scenario: Scenario, changes: list[PlanChange], kept: tuple[int, ...] = ()) -> Scenario:
     """Makes `scenario` an action plan and saves each item's target, office, due date and status,
     all or nothing.
 
     An item whose submitted values differ from the stored ones is saved only if its version is still
     the one the form was loaded with; otherwise `EditConflict` names every such item and nothing is
-    saved. Items submitted as stored are left alone (whoever saved them last keeps them).
+    saved. Items submitted as stored are left alone (whoever saved them last keeps them), and so are
+    the `kept` items (the user chose the other person's values); both stay in the plan.
     """
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     items = ScenarioItem.objects.filter(scenario=scenario).in_bulk([change.pk for change in changes])
@@ -131,7 +132,7 @@ def action_plan_save(*, scenario: Scenario, changes: list[PlanChange]) -> Scenar
         item.version = change.version + 1
     ScenarioItem.objects.bulk_update([items[change.pk] for change in to_save],
                                      ["target", "office", "due_date", "status"])
-    ScenarioItem.objects.filter(pk__in=items.keys(), in_plan=False).update(in_plan=True)
+    ScenarioItem.objects.filter(scenario=scenario, pk__in=[*items.keys(), *kept], in_plan=False).update(in_plan=True)
     scenario.is_action_plan = True
     scenario.save(update_fields=["is_action_plan", "updated_at"])
     return scenario

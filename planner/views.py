@@ -154,7 +154,7 @@ def action_plan_edit(request, pk):
                                         office=form.cleaned_data["office"], due_date=form.cleaned_data["due_date"],
                                         status=form.cleaned_data["status"], version=form.cleaned_data["version"])
                     for form in formset.forms if not form.cleaned_data["take_theirs"]
-                ])
+                ], kept=tuple(form.instance.pk for form in formset.forms if form.cleaned_data["take_theirs"]))
             except EditConflict as conflict:
                 formset = _action_plan_conflicts(request.POST, _action_plan_items(scenario), conflict.pks,
                                                  form_kwargs)

@@ -201,9 +201,13 @@ def test_two_staff_saving_one_action_plan_at_once_the_second_is_told_and_keeps_t
     assert {str(item.due_date) for item in items} == {"2019-06-30"}  # the first save is not lost
 
     again = form_data(response)
+    again["form-0-take_theirs"] = "on"  # keep the other person's first item, replace the others
     assert client.post(url, again).status_code == 302  # saving again replaces theirs, knowingly
-    assert {str(item.due_date) for item in ScenarioItem.objects.filter(scenario=scenario, in_plan=True)} == {
-        "2019-09-30"}
+    items = list(ScenarioItem.objects.filter(scenario=scenario).exclude(target=models_F("base"))
+                 .order_by("indicator__number"))
+    assert all(item.in_plan for item in items)
+    assert [str(item.due_date) for item in items] == ["2019-06-30"] + ["2019-09-30"] * (len(items) - 1)
+    assert items[0].status == "berjalan"
 
 
 def test_an_action_plan_form_with_rows_of_another_page_or_an_extra_row_is_refused(client, planner_demo, staff_user):
