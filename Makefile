@@ -30,6 +30,7 @@ run: $(VENV)/.runtime-installed node_modules/.package-lock.json
 	DEBUG=1 $(PY) manage.py migrate --verbosity 0
 	DEBUG=1 $(PY) manage.py load_reference_data
 	DEBUG=1 $(PY) manage.py load_planner_defaults
+	@# Loads the demo into an empty database only; any other database is left as it is, with one line saying so.
 	DEBUG=1 $(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)

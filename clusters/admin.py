@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.models import Cluster, Evaluation, FieldDeduction, Indicator, Predicate, SelfAssessment
 from clusters.services import evaluation_framework_copy
 from core.admin import LocalNumbersAdminMixin
+from core.admin_history import KeepHistoryAdminMixin, ReadOnlyAdminMixin, page_link
 
 
 @admin.register(Cluster)
@@ -28,32 +31,47 @@ class VersionRaisingMixin:
             obj.version += 1
         super().save_model(request, obj, form, change)
 
-    def save_formset(self, request, form, formset, change):
-        for inline_form in formset.forms:
-            row = inline_form.instance
-            if row.pk and hasattr(row, "version") and inline_form.has_changed():
-                row.version += 1
-        super().save_formset(request, form, formset, change)
-
 
 class SelfAssessmentInline(LocalNumbersAdminMixin, admin.TabularInline):
+    """The evaluation's scores, shown only: they are entered on the evaluation's pages."""
+
     model = SelfAssessment
     fields = ["indicator", "max_points", "score", "evidence"]
-    readonly_fields = ["indicator"]
+    readonly_fields = fields
     extra = 0
     can_delete = False
     ordering = ["indicator__number"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("indicator")
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(LocalNumbersAdminMixin, VersionRaisingMixin, SimpleHistoryAdmin):
+class EvaluationAdmin(LocalNumbersAdminMixin, KeepHistoryAdminMixin, VersionRaisingMixin, SimpleHistoryAdmin):
+    """The year, sample flag and note are edited here; the stage only on the stage page (reasons, locks),
+    the scores only on the evaluation's pages. An evaluation is never deleted."""
+
     list_display = ["year", "stage", "is_sample", "updated_at"]
     list_filter = ["stage", "is_sample"]
     search_fields = ["=year", "note"]
+    fields = ["year", "stage", "stage_page", "is_sample", "note"]
     inlines = [SelfAssessmentInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A new evaluation starts in self-assessment; its year stays what it was created with.
+        return ["stage", "stage_page"] + (["year"] if obj else [])
+
+    @admin.display(description=_("change"))
+    def stage_page(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        return page_link(reverse("clusters:evaluation-stage", args=[obj.year]), _("Change the stage on its page"))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -62,26 +80,51 @@ class EvaluationAdmin(LocalNumbersAdminMixin, VersionRaisingMixin, SimpleHistory
 
 
 class FieldDeductionInline(LocalNumbersAdminMixin, admin.TabularInline):
+    """Shown only: deductions are recorded on the indicator's page, in the verification stages."""
+
     model = FieldDeduction
     fields = ["points", "reason", "stage"]
+    readonly_fields = fields
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SelfAssessment)
-class SelfAssessmentAdmin(LocalNumbersAdminMixin, VersionRaisingMixin, SimpleHistoryAdmin):
+class SelfAssessmentAdmin(LocalNumbersAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["evaluation", "indicator", "max_points", "score", "updated_at"]
     list_filter = ["evaluation", "indicator__cluster"]
     search_fields = ["indicator__name", "evidence"]
     list_select_related = ["evaluation", "indicator"]
+    fields = ["evaluation", "indicator", "max_points", "score", "evidence", "version", "edit_page"]
+    readonly_fields = ["version", "edit_page"]
     inlines = [FieldDeductionInline]
+
+    @admin.display(description=_("change"))
+    def edit_page(self, obj):
+        url = reverse("clusters:self-assessment-edit", args=[obj.evaluation.year, obj.indicator.cluster.code])
+        return page_link(url, _("Enter scores and evidence notes on the evaluation's page"))
 
 
 @admin.register(FieldDeduction)
-class FieldDeductionAdmin(LocalNumbersAdminMixin, VersionRaisingMixin, SimpleHistoryAdmin):
+class FieldDeductionAdmin(LocalNumbersAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["self_assessment", "points", "stage", "created_at"]
     list_filter = ["stage", "self_assessment__evaluation", "self_assessment__indicator__cluster"]
     search_fields = ["reason", "self_assessment__indicator__name"]
     list_select_related = ["self_assessment__evaluation", "self_assessment__indicator"]
+    fields = ["self_assessment", "points", "reason", "stage", "version", "edit_page"]
+    readonly_fields = ["version", "edit_page"]
+
+    @admin.display(description=_("change"))
+    def edit_page(self, obj):
+        row = obj.self_assessment
+        url = reverse("clusters:deduction-list", args=[row.evaluation.year, row.indicator.number])
+        return page_link(url, _("Record, change or remove deductions on the indicator's page"))
 
 
 @admin.register(Predicate)

@@ -24,7 +24,7 @@ from kelurahan.models import Kelurahan, Patbm
 
 
 class DemoRefused(Exception):
-    """The database holds real data, or lacks the reference data the demo builds on."""
+    """The database lacks the reference data the demo builds on."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class DemoUser:
     is_admin: bool = False
 
 
-# Documented demo logins; created only by `load_demo`, which refuses a database with real evaluations.
+# Documented demo logins; created only by `load_demo`, which leaves a database with real evaluations alone.
 DEMO_USERS = [
     DemoUser("admin", "demo-admin-2019", roles.ADMIN, is_admin=True),
     DemoUser("staf", "demo-staf-2019", roles.STAFF),
@@ -120,28 +120,30 @@ def demo_users_ensure() -> list[DemoUser]:
     return DEMO_USERS
 
 
-@transaction.atomic
-def demo_load() -> bool:
-    """Loads the sample evaluations 2017-2019 and PATBM progress, plus the demo users.
+LOADED, ALREADY_LOADED, LEFT_OUT = "loaded", "already loaded", "left out"
 
-    Returns False when the demo was already loaded (only the users are reset). Raises DemoRefused
-    on a database holding real evaluations or PATBM records, or without reference data.
+
+@transaction.atomic
+def demo_load() -> str:
+    """Loads the sample evaluations 2017-2019 and PATBM progress, plus the demo users, into an empty database.
+
+    Returns LOADED; ALREADY_LOADED when the demo is there (only the users are reset, whatever was
+    added since, such as next year's evaluation); LEFT_OUT, changing nothing, on a database holding
+    real evaluations or PATBM records without the demo. Raises DemoRefused without reference data.
     """
-    if Evaluation.objects.filter(is_sample=False).exists():
-        raise DemoRefused("This database holds real evaluations; the demo is only for an empty database.")
     if not Indicator.objects.active().exists() or not Kelurahan.objects.exists() or not Group.objects.exists():
         raise DemoRefused("Reference data is missing: run `python manage.py load_reference_data` first.")
     if demo_is_loaded():
         demo_users_ensure()
-        return False
-    if Patbm.objects.exists():
-        raise DemoRefused("This database holds real PATBM records; the demo is only for an empty database.")
+        return ALREADY_LOADED
+    if Evaluation.objects.exists() or Patbm.objects.exists():
+        return LEFT_OUT
 
     for year, shares in SELF_SHARE.items():
         _evaluation_load(year, shares)
     _patbm_load()
     demo_users_ensure()
-    return True
+    return LOADED
 
 
 def _evaluation_load(year: int, shares: dict[str, str]) -> None:

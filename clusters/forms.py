@@ -76,13 +76,19 @@ class SelfAssessmentForm(forms.ModelForm):
             )
         return score
 
-    def user_changed(self) -> bool:
+    def changed_fields(self) -> frozenset:
+        """The fields the user changed from what the form showed: only these are saved."""
         data = self.cleaned_data
-        return data["score"] != data["seen_score"] or data["evidence"] != data["seen_evidence"]
+        return frozenset(name for name in ("score", "evidence") if data[name] != data[f"seen_{name}"])
+
+    def user_changed(self) -> bool:
+        return bool(self.changed_fields())
 
     def to_change(self) -> ScoreChange:
         data = self.cleaned_data
-        return ScoreChange(pk=self.instance.pk, version=data["version"], score=data["score"], evidence=data["evidence"])
+        return ScoreChange(pk=self.instance.pk, version=data["version"], score=data["score"], evidence=data["evidence"],
+                           fields=self.changed_fields(), seen_score=data["seen_score"],
+                           seen_evidence=data["seen_evidence"])
 
 
 SelfAssessmentFormSet = modelformset_factory(

@@ -194,18 +194,29 @@ def _score_problems(score: Decimal, current: SelfAssessment) -> list[str]:
     return []
 
 
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
 def preview_token(preview: ScorePreview) -> str:
     """The preview's changes, signed, for the confirm form's hidden field.
 
-    Replaying a token is harmless: each change carries the row version it was previewed from, so a
-    second confirm (by anyone) is refused as a conflict instead of saving twice.
+    Replaying a token is harmless: each change carries the values it was previewed from, so a second
+    confirm (by anyone) is refused as a conflict instead of saving twice. Only the fields the file
+    changes are written.
     """
     return signing.dumps(
         {
             "year": preview.evaluation.year,
             "file": preview.file_name,
             "changes": [
-                [row.pk, row.version, None if row.new_score is None else str(row.new_score), row.new_evidence]
+                [row.pk, row.version, _text(row.new_score), row.new_evidence,
+                 [name for name in ("score", "evidence") if getattr(row, f"{name}_changed")],
+                 _text(row.old_score), row.old_evidence]
                 for row in preview.changes
             ],
         },
@@ -228,11 +239,15 @@ def token_read(token: str, *, evaluation: Evaluation) -> ConfirmedImport:
         raise TokenInvalid from error
     if data.get("year") != evaluation.year:
         raise TokenInvalid
-    changes = [
-        services.ScoreChange(pk=pk, version=version, score=None if score is None else Decimal(score),
-                             evidence=evidence)
-        for pk, version, score, evidence in data["changes"]
-    ]
+    # Only the fields the file changes are written, and checked against the values previewed.
+    try:
+        changes = [
+            services.ScoreChange(pk=pk, version=version, score=_decimal(score), evidence=evidence,
+                                 fields=frozenset(fields), seen_score=_decimal(old_score), seen_evidence=old_evidence)
+            for pk, version, score, evidence, fields, old_score, old_evidence in data["changes"]
+        ]
+    except (TypeError, ValueError) as error:  # a token signed in an older format
+        raise TokenInvalid from error
     return ConfirmedImport(file_name=data["file"], changes=changes)
 
 

@@ -157,7 +157,7 @@ class SelfAssessment(models.Model):
     """
 
     evaluation = models.ForeignKey(
-        Evaluation, on_delete=models.CASCADE, related_name="self_assessments", verbose_name=_("evaluation")
+        Evaluation, on_delete=models.PROTECT, related_name="self_assessments", verbose_name=_("evaluation")
     )
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="self_assessments", verbose_name=_("indicator")
@@ -228,7 +228,7 @@ class FieldDeduction(models.Model):
     STAGE_CHOICES = [choice for choice in Evaluation.Stage.choices if choice[0] != Evaluation.Stage.SELF_ASSESSMENT]
 
     self_assessment = models.ForeignKey(
-        SelfAssessment, on_delete=models.CASCADE, related_name="deductions", verbose_name=_("self-assessment")
+        SelfAssessment, on_delete=models.PROTECT, related_name="deductions", verbose_name=_("self-assessment")
     )
     points = models.DecimalField(
         _("points deducted"), **POINTS, validators=[MinValueValidator(Decimal("0.01"))]

@@ -117,10 +117,15 @@ def evaluation_framework_copy(*, evaluation: Evaluation) -> None:
     )
 
 
+def evaluation_next_year(*, first_year: int) -> int:
+    """The year after the latest evaluation (or `first_year` when there is none)."""
+    latest = Evaluation.objects.aggregate(latest=Max("year"))["latest"]
+    return latest + 1 if latest else first_year
+
+
 def evaluation_create_next(*, first_year: int) -> Evaluation:
     """Creates the evaluation of the year after the latest one (or of `first_year` when there is none)."""
-    latest = Evaluation.objects.aggregate(latest=Max("year"))["latest"]
-    return evaluation_create(year=latest + 1 if latest else first_year)
+    return evaluation_create(year=evaluation_next_year(first_year=first_year))
 
 
 class StageClosed(Exception):
@@ -139,14 +144,33 @@ class EditConflict(Exception):
         self.pks = set(pks)
 
 
+SCORE_FIELDS = frozenset({"score", "evidence"})
+UNSEEN = object()  # a ScoreChange made without the values its form showed: only the version can tell
+
+
 @dataclass(frozen=True)
 class ScoreChange:
-    """A self-assessment as the form submits it, with the version the form was loaded from."""
+    """A self-assessment as the form submits it, with the version the form was loaded from.
+
+    `fields` are the fields the user changed (only those are written); `seen_score` / `seen_evidence`
+    are the values the form showed, so a row saved meanwhile by someone else is still saved when that
+    person changed only fields this user left alone.
+    """
 
     pk: int
     version: int
     score: Decimal | None
     evidence: str
+    fields: frozenset = SCORE_FIELDS
+    seen_score: object = UNSEEN
+    seen_evidence: object = UNSEEN
+
+    def changed_meanwhile(self, row: SelfAssessment) -> bool:
+        """Whether another save touched a field this change writes, since the form was loaded."""
+        if row.version == self.version:
+            return False
+        seen = {"score": self.seen_score, "evidence": self.seen_evidence}
+        return any(seen[name] is UNSEEN or getattr(row, name) != seen[name] for name in self.fields)
 
 
 def _lock_evaluation(evaluation: Evaluation) -> Evaluation:
@@ -161,29 +185,35 @@ def _claim(queryset, *, pk: int, version: int) -> bool:
 
 @transaction.atomic
 def self_assessments_update(*, evaluation: Evaluation, changes: list[ScoreChange], reason: str = "") -> int:
-    """Saves the changed scores of one evaluation, all or nothing. Returns how many were saved.
+    """Saves the changed fields of one evaluation's scores, all or nothing. Returns how many rows were saved.
 
-    Each row is saved only if its version is still the one its form was loaded with
-    (`UPDATE ... WHERE version = X`); otherwise `EditConflict` names every such row and the whole
-    save is rolled back. Raises `StageClosed` outside the self-assessment stage, and lets the
-    database's IntegrityError through (for example a score below deductions recorded meanwhile).
-    `reason` is kept in each row's history record (an import names its file there).
+    Only the fields each change names are written, so a note saved by someone else meanwhile survives a
+    score saved from an older form. A row is refused when its version moved on AND another save changed
+    a field this change writes (the value is no longer the one the form showed); `EditConflict` names
+    every such row and the whole save is rolled back. Raises `StageClosed` outside the self-assessment
+    stage, and lets the database's IntegrityError through (for example a score below deductions recorded
+    meanwhile). `reason` is kept in each row's history record (an import names its file there).
     """
     if not _lock_evaluation(evaluation).is_self_assessment_open:
         raise StageClosed(evaluation)
-    rows = SelfAssessment.objects.filter(evaluation=evaluation).in_bulk([change.pk for change in changes])
-    stale = []
-    for change in changes:
-        if change.pk not in rows or not _claim(SelfAssessment.objects, pk=change.pk, version=change.version):
-            stale.append(change.pk)
-            continue
-        row = rows[change.pk]
-        row.score, row.evidence, row.version = change.score, change.evidence, change.version + 1
-        if reason:
-            row._change_reason = reason
-        row.save(update_fields=["score", "evidence", "version", "updated_at"])  # records the history
+    # Row locks: the comparison with the seen values and the write cannot interleave with another save.
+    rows = (SelfAssessment.objects.select_for_update().filter(evaluation=evaluation)
+            .in_bulk([change.pk for change in changes]))
+    stale = [change.pk for change in changes if change.pk not in rows or change.changed_meanwhile(rows[change.pk])]
+    # Compare-and-increment on the version read above as well: safe even where rows cannot be locked.
+    stale += [change.pk for change in changes if change.pk not in stale
+              and not _claim(SelfAssessment.objects, pk=change.pk, version=rows[change.pk].version)]
     if stale:
         raise EditConflict(stale)
+    for change in changes:
+        row = rows[change.pk]
+        fields = sorted(change.fields & SCORE_FIELDS)
+        for name in fields:
+            setattr(row, name, getattr(change, name))
+        row.version += 1
+        if reason:
+            row._change_reason = reason
+        row.save(update_fields=[*fields, "version", "updated_at"])  # records the history
     return len(changes)
 
 

@@ -4,29 +4,37 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from clusters import charts, exports, imports, selectors, services
 from clusters.forms import DeductionForm, SelfAssessmentFormSet, SpreadsheetUploadForm, StageForm
-from clusters.models import Cluster, Evaluation, FieldDeduction, SelfAssessment
+from clusters.models import Cluster, Evaluation, FieldDeduction, Indicator, SelfAssessment
 from clusters.selectors import evaluation_summaries
+from core.formsets import formset_is_the_pages, whole_number_or_none
 from core.spreadsheets import download
 from kelurahan import charts as kelurahan_charts
 from kelurahan.selectors import coverage_report, patbm_coverage
 
 # A save refused because of the stage or someone else's edit answers 409 Conflict, with the page.
 CONFLICT = 409
+BAD_REQUEST = 400
+# A posted formset that is not the one the page rendered (see core.formsets).
+FORM_NOT_THE_PAGES = gettext_lazy(
+    "Nothing was saved: the form sent is not the one this page shows (rows of another page, "
+    "an extra row or a damaged hidden field). Reload the page and enter your changes again."
+)
 # The database's trigger refused the deduction (a score changed meanwhile under the form's check).
-DEDUCTIONS_ABOVE_SCORE = _lazy("Nothing was saved: deductions may not exceed the self-assessment score.")
+DEDUCTIONS_ABOVE_SCORE = gettext_lazy("Nothing was saved: deductions may not exceed the self-assessment score.")
 
 
 @require_GET
@@ -59,13 +67,30 @@ def evaluation_list(request):
     return render(request, "clusters/evaluation_list.html", {"summaries": evaluation_summaries()})
 
 
-@require_POST
 @permission_required("clusters.add_evaluation", raise_exception=True)
 def evaluation_create(request):
-    """Creates next year's evaluation with the current indicators and maxima."""
-    evaluation = services.evaluation_create_next(first_year=timezone.localdate().year)
-    messages.success(request, _("The %(year)s evaluation was created.") % {"year": evaluation.year})
-    return redirect("clusters:evaluation-detail", year=evaluation.year)
+    """Creates next year's evaluation with the current indicators and maxima, after asking: only a POST
+    confirming the year the page showed creates it (a second click, or a year created meanwhile, does not)."""
+    year = services.evaluation_next_year(first_year=timezone.localdate().year)
+    status = 200
+    if request.method == "POST":
+        confirmed = whole_number_or_none(request.POST.get("confirm_year"))
+        if confirmed == year:
+            try:
+                evaluation = services.evaluation_create(year=year)
+            except IntegrityError:  # the same year created by another request a moment ago
+                year = services.evaluation_next_year(first_year=year)
+                status = CONFLICT
+            else:
+                messages.success(request, _("The %(year)s evaluation was created.") % {"year": evaluation.year})
+                return redirect("clusters:evaluation-detail", year=evaluation.year)
+        else:
+            status = BAD_REQUEST if confirmed is None else CONFLICT  # CONFLICT: another year was asked about
+    latest = Evaluation.objects.latest_first().first()
+    indicators = Indicator.objects.active()
+    context = {"year": year, "latest": latest, "indicator_count": indicators.count(),
+               "max_total": indicators.aggregate(total=Sum("max_points"))["total"], "refused": status != 200}
+    return render(request, "clusters/evaluation_create.html", context, status=status)
 
 
 @require_GET
@@ -128,6 +153,16 @@ def evaluation_stage(request, year):
                                                               "changes": changes})
 
 
+def _user_changed_field(data, prefix, name) -> bool:
+    """Whether the submitted `name` differs from the value the form showed (read as the form reads both)."""
+    fields = SelfAssessmentFormSet.form.base_fields
+    try:
+        return (fields[name].clean(data.get(f"{prefix}-{name}", ""))
+                != fields[f"seen_{name}"].clean(data.get(f"{prefix}-seen_{name}", "")))
+    except ValidationError:
+        return True  # unreadable input is the user's: keep it so they see the error
+
+
 def _with_conflicts(formset_data, queryset, stale_pks):
     """A formset that keeps the user's input but is based on the rows' current versions, with
     `form.conflict` set to the other person's newest save on each row changed meanwhile."""
@@ -139,6 +174,10 @@ def _with_conflicts(formset_data, queryset, stale_pks):
         pk = int(data.get(f"{prefix}-id") or 0)
         if pk in stale_pks and pk in current:
             row = current[pk]
+            # A field the user left alone shows the other person's value, so saving again cannot undo it.
+            for name, stored in (("score", row.score), ("evidence", row.evidence)):
+                if not _user_changed_field(data, prefix, name):
+                    data[f"{prefix}-{name}"] = "" if stored is None else str(stored)
             data[f"{prefix}-version"] = row.version
             data[f"{prefix}-seen_score"] = "" if row.score is None else str(row.score)
             data[f"{prefix}-seen_evidence"] = row.evidence
@@ -158,7 +197,11 @@ def self_assessment_edit(request, year, cluster):
     cluster = get_object_or_404(Cluster, code=cluster)
     queryset = selectors.cluster_self_assessments(evaluation, cluster)
     status = 200
-    if request.method == "POST" and evaluation.is_self_assessment_open:
+    if request.method == "POST" and not formset_is_the_pages(request.POST, pks=[row.pk for row in queryset]):
+        formset = SelfAssessmentFormSet(queryset=queryset)
+        formset._non_form_errors = formset.error_class([FORM_NOT_THE_PAGES])
+        status = BAD_REQUEST
+    elif request.method == "POST" and evaluation.is_self_assessment_open:
         formset = SelfAssessmentFormSet(request.POST, queryset=queryset)
         if formset.is_valid():
             changes = [
@@ -248,6 +291,11 @@ def deduction_edit(request, year, pk):
     status, conflict = 200, None
     if request.method == "POST":
         form = DeductionForm(request.POST, instance=FieldDeduction.objects.get(pk=pk), self_assessment=row)
+        if whole_number_or_none(request.POST.get("version")) is None:
+            form = DeductionForm(instance=deduction, self_assessment=row)
+            return render(request, "clusters/deduction_edit.html",
+                          {"row": row, "deduction": deduction, "form": form, "conflict": None,
+                           "evaluation": row.evaluation, "refusal": FORM_NOT_THE_PAGES}, status=BAD_REQUEST)
         if form.is_valid():
             try:
                 services.deduction_update(deduction=_deduction(year, pk), version=form.cleaned_data["version"] or 0,
@@ -286,7 +334,12 @@ def deduction_delete(request, year, pk):
     status, changed_meanwhile = 200, False
     if request.method == "POST":
         try:
-            services.deduction_delete(deduction=deduction, version=int(request.POST.get("version") or 0))
+            version = whole_number_or_none(request.POST.get("version"))
+            if version is None:
+                return render(request, "clusters/deduction_delete.html",
+                              {"row": row, "deduction": deduction, "evaluation": row.evaluation,
+                               "refusal": FORM_NOT_THE_PAGES}, status=BAD_REQUEST)
+            services.deduction_delete(deduction=deduction, version=version)
         except services.EditConflict:
             deduction.refresh_from_db()
             changed_meanwhile, status = True, CONFLICT

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from clusters.services import LoadReport
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
@@ -46,6 +46,10 @@ class PatbmChangedMeanwhile(Exception):
         self.current = current
 
 
+def _locked_patbm(kelurahan: Kelurahan) -> Patbm | None:
+    return Patbm.objects.select_for_update().filter(kelurahan=kelurahan).first()
+
+
 @transaction.atomic
 def patbm_save(*, form, kelurahan: Kelurahan) -> Patbm:
     """Saves a valid PatbmForm unless the record changed since the form was loaded.
@@ -54,7 +58,18 @@ def patbm_save(*, form, kelurahan: Kelurahan) -> Patbm:
     """
     from kelurahan.forms import patbm_version
 
-    current = Patbm.objects.select_for_update().filter(kelurahan=kelurahan).first()
+    current = _locked_patbm(kelurahan)
     if form.cleaned_data.get("loaded_version", "") != patbm_version(current):
         raise PatbmChangedMeanwhile(current)
-    return form.save()
+    if current is not None:
+        return form.save()
+    # The first record: there is no row to lock, so two people can get here at once. The one-per-kelurahan
+    # constraint lets only one insert through; the other is told, as for any other record saved meanwhile.
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        current = Patbm.objects.filter(kelurahan=kelurahan).first()
+        if current is None:
+            raise
+        raise PatbmChangedMeanwhile(current) from None

@@ -33,11 +33,19 @@ class PatbmRuleAdmin(LocalNumbersAdminMixin, admin.ModelAdmin):
 
 
 class ScenarioItemInline(LocalNumbersAdminMixin, admin.TabularInline):
+    """Shown only: the action plan page saves the items together, with their versions."""
+
     model = ScenarioItem
     extra = 0
-    fields = ["indicator", "max_points", "base", "target", "effort", "office", "due_date", "status"]
-    readonly_fields = ["indicator", "max_points", "base"]
+    fields = ["indicator", "max_points", "base", "target", "effort", "office", "due_date", "status", "version"]
+    readonly_fields = fields
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Scenario)

@@ -88,6 +88,11 @@ class PlannerForm(forms.Form):
 
 
 class ActionItemForm(forms.ModelForm):
+    """One item of an action plan; `version` is the item's version when the form was loaded."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    take_theirs = forms.BooleanField(required=False, label=_("Keep the other person's value"))
+
     class Meta:
         model = ScenarioItem
         fields = ["target", "office", "due_date", "status"]
@@ -99,12 +104,17 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args, office_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
+        self.conflict = None  # set by the view: the item as someone else saved it meanwhile
         self.fields["office"].queryset = Office.objects.filter(is_active=True)
         if office_choices is not None:  # read once for the whole formset
             self.fields["office"].choices = office_choices
         self.fields["office"].required = True
         self.fields["due_date"].required = True
-        for field in self.fields.values():
+        for name, field in self.fields.items():
+            if name == "take_theirs":
+                field.widget.attrs["class"] = "form-check-input"
+                continue
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
 

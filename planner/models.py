@@ -90,7 +90,7 @@ class Scenario(models.Model):
     Once made an action plan, its items carry an owner office, a due date and a status."""
 
     name = models.CharField(_("name"), max_length=120)
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scenarios",
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="scenarios",
                                    verbose_name=_("evaluation"))
     predicate = models.ForeignKey(Predicate, on_delete=models.PROTECT, related_name="+", verbose_name=_("goal"))
     extra_kelurahan = models.PositiveSmallIntegerField(
@@ -152,6 +152,10 @@ class ScenarioItem(models.Model):
     in_plan = models.BooleanField(
         _("in the action plan"), default=False,
         help_text=_("Set when the scenario's action plan is saved with this indicator in it."),
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False,
+        help_text=_("Raised by every save; a form saved from an older version is a conflict."),
     )
 
     class Meta:

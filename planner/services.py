@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 
 from clusters import planning
 from clusters.models import Evaluation, Indicator, Predicate
-from clusters.services import LoadReport
+from clusters.services import EditConflict, LoadReport
 from planner.models import IndicatorOffice, Office, PatbmRule, Scenario, ScenarioItem
 
 # Perangkat daerah of Kota Bogor with the indicators each owns by default (admins change both).
@@ -90,25 +91,48 @@ def scenario_create(
 
 @dataclass(frozen=True)
 class PlanChange:
+    """One action-plan item as the form submits it, with the version the form was loaded from."""
+
     pk: int
     target: Decimal
     office: Office | None
     due_date: dt.date | None
     status: str
+    version: int
+
+    def differs_from(self, item: ScenarioItem) -> bool:
+        return (item.target, item.office_id, item.due_date, item.status) != (
+            self.target, self.office.pk if self.office else None, self.due_date, self.status)
 
 
 @transaction.atomic
-def action_plan_save(*, scenario: Scenario, changes: list[PlanChange]) -> Scenario:
+def action_plan_save(*, scenario: Scenario, changes: list[PlanChange], kept: tuple[int, ...] = ()) -> Scenario:
     """Makes `scenario` an action plan and saves each item's target, office, due date and status,
-    all or nothing."""
+    all or nothing.
+
+    An item whose submitted values differ from the stored ones is saved only if its version is still
+    the one the form was loaded with; otherwise `EditConflict` names every such item and nothing is
+    saved. Items submitted as stored are left alone (whoever saved them last keeps them), and so are
+    the `kept` items (the user chose the other person's values); both stay in the plan.
+    """
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     items = ScenarioItem.objects.filter(scenario=scenario).in_bulk([change.pk for change in changes])
-    for change in changes:
+    if len(items) != len({change.pk for change in changes}):
+        raise EditConflict([change.pk for change in changes if change.pk not in items])
+    to_save = [change for change in changes if change.differs_from(items[change.pk])]
+    # Compare-and-increment: refuses an item saved by someone else since the form was loaded.
+    stale = [change.pk for change in to_save if not ScenarioItem.objects.filter(
+        pk=change.pk, version=change.version).update(version=F("version") + 1)]
+    if stale:
+        raise EditConflict(stale)
+    for change in to_save:
         item = items[change.pk]
         item.target, item.office, item.due_date, item.status = (change.target, change.office, change.due_date,
                                                                 change.status)
-        item.in_plan = True
-    ScenarioItem.objects.bulk_update(items.values(), ["target", "office", "due_date", "status", "in_plan"])
+        item.version = change.version + 1
+    ScenarioItem.objects.bulk_update([items[change.pk] for change in to_save],
+                                     ["target", "office", "due_date", "status"])
+    ScenarioItem.objects.filter(scenario=scenario, pk__in=[*items.keys(), *kept], in_plan=False).update(in_plan=True)
     scenario.is_action_plan = True
     scenario.save(update_fields=["is_action_plan", "updated_at"])
     return scenario

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clusters import planning
 from clusters.models import Predicate
+from clusters.services import EditConflict
+from core.formsets import formset_is_the_pages, whole_number_or_none
 from planner import selectors, services
 from planner.forms import SAVE, SUGGEST, ActionPlanFormSet, PlannerForm
 from planner.models import Office, Scenario, ScenarioItem
@@ -109,7 +111,9 @@ def scenario_detail(request, pk):
 @permission_required("planner.view_scenario", raise_exception=True)
 def scenario_compare(request):
     """Two or more scenarios side by side: per indicator the targets, then totals and predicates."""
-    ids = [int(pk) for pk in request.GET.getlist("ids") if pk.isdigit()]
+    ids = [whole_number_or_none(pk) for pk in request.GET.getlist("ids")]
+    if None in ids:  # not a scenario number (ASCII digits only: "²".isdigit() is True)
+        return render(request, "planner/scenario_compare.html", {"views": [], "rows": []}, status=400)
     scenarios = list(selectors.scenarios_for_list().filter(pk__in=ids))
     views = selectors.scenario_views(scenarios) if len(scenarios) >= 2 else []
     rows = []
@@ -132,33 +136,70 @@ def scenario_delete(request, pk):
     return render(request, "planner/scenario_delete.html", {"scenario": scenario})
 
 
+def _action_plan_items(scenario):
+    """The items the action plan covers: every improved indicator, and those already in the plan."""
+    queryset = (ScenarioItem.objects.filter(scenario=scenario).select_related("indicator", "office")
+                .order_by("indicator__number"))
+    return queryset.filter(pk__in=[item.pk for item in queryset if item.target != item.base or item.in_plan])
+
+
+def _action_plan_conflicts(data, queryset, stale_pks, form_kwargs):
+    """The user's input kept, on top of the items' current versions, each stale item showing what is
+    stored now; saving again replaces it knowingly, or "keep theirs" leaves it."""
+    data = data.copy()
+    current = {item.pk: item for item in queryset.all()}  # own instances: the forms write the input into theirs
+    for index in range(int(data.get("form-TOTAL_FORMS"))):
+        pk = int(data.get(f"form-{index}-id"))
+        if pk in stale_pks:
+            data[f"form-{index}-version"] = current[pk].version
+            data[f"form-{index}-take_theirs"] = ""
+    formset = ActionPlanFormSet(data, queryset=queryset, form_kwargs=form_kwargs)
+    formset.is_valid()
+    for form in formset.forms:
+        if form.instance.pk in stale_pks:
+            form.conflict = current[form.instance.pk]
+    return formset
+
+
 @permission_required("planner.change_scenarioitem", raise_exception=True)
 def action_plan_edit(request, pk):
     """Makes a scenario an action plan: per improved indicator the target, office, due date and status,
-    saved all or nothing."""
+    saved all or nothing; an item someone else saved since the page was loaded is a conflict (409)."""
     scenario = get_object_or_404(selectors.scenarios_for_list(), pk=pk)
-    queryset = (ScenarioItem.objects.filter(scenario=scenario).select_related("indicator")
-                .order_by("indicator__number"))
-    improved = [item.pk for item in queryset if item.target != item.base or item.in_plan]
-    queryset = queryset.filter(pk__in=improved)
+    queryset = _action_plan_items(scenario)
     office_choices = [("", "---------")] + list(Office.objects.filter(is_active=True).values_list("pk", "name"))
+    form_kwargs = {"office_choices": office_choices}
     status = 200
-    if request.method == "POST":
-        formset = ActionPlanFormSet(request.POST, queryset=queryset, form_kwargs={"office_choices": office_choices})
-        if formset.is_valid():
-            services.action_plan_save(scenario=scenario, changes=[
-                services.PlanChange(pk=form.instance.pk, target=form.cleaned_data["target"],
-                                    office=form.cleaned_data["office"], due_date=form.cleaned_data["due_date"],
-                                    status=form.cleaned_data["status"])
-                for form in formset.forms
-            ])
-            messages.success(request, _("The action plan was saved."))
-            return redirect("planner:scenario-detail", pk=scenario.pk)
+    if request.method == "POST" and not formset_is_the_pages(request.POST, pks=[item.pk for item in queryset]):
+        formset = ActionPlanFormSet(queryset=queryset, form_kwargs=form_kwargs)
+        formset._non_form_errors = formset.error_class([_(
+            "Nothing was saved: the form sent is not the one this page shows (rows of another page, an extra "
+            "row or a damaged hidden field). Reload the page and enter your changes again.")])
         status = 400
+    elif request.method == "POST":
+        formset = ActionPlanFormSet(request.POST, queryset=queryset, form_kwargs=form_kwargs)
+        if formset.is_valid():
+            try:
+                services.action_plan_save(scenario=scenario, changes=[
+                    services.PlanChange(pk=form.instance.pk, target=form.cleaned_data["target"],
+                                        office=form.cleaned_data["office"], due_date=form.cleaned_data["due_date"],
+                                        status=form.cleaned_data["status"], version=form.cleaned_data["version"])
+                    for form in formset.forms if not form.cleaned_data["take_theirs"]
+                ], kept=tuple(form.instance.pk for form in formset.forms if form.cleaned_data["take_theirs"]))
+            except EditConflict as conflict:
+                formset = _action_plan_conflicts(request.POST, _action_plan_items(scenario), conflict.pks,
+                                                 form_kwargs)
+                status = 409
+            else:
+                messages.success(request, _("The action plan was saved."))
+                return redirect("planner:scenario-detail", pk=scenario.pk)
+        else:
+            status = 400
     else:
-        formset = ActionPlanFormSet(queryset=queryset, form_kwargs={"office_choices": office_choices})
-    return render(request, "planner/action_plan_edit.html", {"scenario": scenario, "formset": formset},
-                  status=status)
+        formset = ActionPlanFormSet(queryset=queryset, form_kwargs=form_kwargs)
+    conflicts = any(form.conflict for form in formset.forms)
+    return render(request, "planner/action_plan_edit.html",
+                  {"scenario": scenario, "formset": formset, "conflicts": conflicts}, status=status)
 
 
 @require_GET

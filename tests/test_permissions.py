@@ -121,7 +121,7 @@ def _patbm_import_token(world):
 ROUTES: dict[str, Route] = {
     "clusters:home": Route(),
     "clusters:evaluation-list": Route(),
-    "clusters:evaluation-create": Route(get=NOBODY, post=ADMINS, post_data=lambda world: {}),
+    "clusters:evaluation-create": Route(get=ADMINS, post=ADMINS, post_data=lambda world: {"confirm_year": "2021"}),
     "clusters:evaluation-detail": Route(kwargs=lambda w: {"year": w.open_year}),
     "clusters:evaluation-stage": Route(
         kwargs=lambda w: {"year": w.open_year}, get=ADMINS, post=ADMINS,
@@ -209,7 +209,8 @@ def _action_plan_form(world):
     data = {"form-TOTAL_FORMS": str(len(items)), "form-INITIAL_FORMS": str(len(items))}
     for i, item in enumerate(items):
         data.update({f"form-{i}-id": str(item.pk), f"form-{i}-target": "30", f"form-{i}-office": str(world.office.pk),
-                     f"form-{i}-due_date": "2020-06-30", f"form-{i}-status": "berjalan"})
+                     f"form-{i}-due_date": "2020-06-30", f"form-{i}-status": "berjalan",
+                     f"form-{i}-version": str(item.version)})
     return data
 
 

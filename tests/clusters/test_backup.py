@@ -38,7 +38,9 @@ def test_backup_and_restore_round_trip_gives_identical_data(demo, tmp_path):
     path = tmp_path / "backup.json"
     call_command("backup", str(path))
 
-    Evaluation.objects.filter(year=2019).delete()
+    # Evaluations cannot be deleted (PROTECT): change them instead.
+    Evaluation.objects.filter(year=2019).update(note="diubah setelah cadangan")
+    SelfAssessment.objects.filter(evaluation__year=2019).update(evidence="diubah")
     Patbm.objects.all().update(activist_count=0)
 
     call_command("restore", str(path), "--yes-replace-everything")
@@ -52,10 +54,10 @@ def test_backup_and_restore_round_trip_gives_identical_data(demo, tmp_path):
 def test_restore_without_confirmation_changes_nothing(demo, tmp_path):
     path = tmp_path / "backup.json"
     call_command("backup", str(path))
-    Evaluation.objects.filter(year=2019).delete()
+    Evaluation.objects.filter(year=2019).update(note="diubah setelah cadangan")
     with pytest.raises(CommandError, match="--yes-replace-everything"):
         call_command("restore", str(path))
-    assert not Evaluation.objects.filter(year=2019).exists()
+    assert Evaluation.objects.get(year=2019).note == "diubah setelah cadangan"
 
 
 def _write_backup(path, records, **manifest_changes):

@@ -66,12 +66,33 @@ def test_load_demo_twice_changes_nothing(demo, capsys):
     assert "already loaded" in capsys.readouterr().out
 
 
-def test_load_demo_refuses_a_database_with_real_evaluations(reference_data):
+def test_load_demo_leaves_a_database_with_real_evaluations_alone_in_one_line(reference_data, capsys):
     evaluation_create(year=2024)
-    with pytest.raises(CommandError, match="real evaluations"):
-        call_command("load_demo")
+    call_command("load_demo")  # no error: `make run` goes on to serve
+    out = capsys.readouterr().out
+    assert out.strip().splitlines() == [
+        "Demo left out: this database holds real evaluations or PATBM records (nothing changed)."]
     assert Evaluation.objects.count() == 1
     assert not Patbm.objects.exists()
+    assert not get_user_model().objects.filter(username__in=[u.username for u in DEMO_USERS]).exists()
+
+
+def test_load_demo_after_next_years_evaluation_was_created_in_the_demo(demo, capsys):
+    """The issue's example: an admin clicks "create next year's evaluation" in the demo; `make run` still works."""
+    evaluation_create(year=2020)
+    call_command("load_demo")
+    assert "already loaded" in capsys.readouterr().out
+    assert sorted(Evaluation.objects.values_list("year", flat=True)) == [2017, 2018, 2019, 2020]
+
+
+def test_make_run_loads_reference_data_planner_defaults_and_demo_on_the_same_database_twice(db, capsys):
+    """The commands `make run` runs before serving, twice, with an evaluation created in between."""
+    for _ in range(2):
+        for command in ("load_reference_data", "load_planner_defaults", "load_demo"):
+            call_command(command)
+        if not Evaluation.objects.filter(year=2020).exists():
+            evaluation_create(year=2020)
+    assert Evaluation.objects.count() == 4
 
 
 def test_load_demo_needs_reference_data_first(db):

@@ -37,9 +37,30 @@ def test_list_shows_every_year_with_final_score_predicate_and_stage(client, demo
 def test_admin_creates_next_years_evaluation_from_the_list(client, demo, admin_user_role):
     client.force_login(admin_user_role)
     assert reverse("clusters:evaluation-create") in client.get(reverse("clusters:evaluation-list")).content.decode()
-    response = client.post(reverse("clusters:evaluation-create"))
+    ask = client.get(reverse("clusters:evaluation-create"))
+    assert ask.status_code == 200 and "Buat evaluasi 2020?" in ask.content.decode()
+    assert not Evaluation.objects.filter(year=2020).exists()  # asking creates nothing
+    response = client.post(reverse("clusters:evaluation-create"), form_data(ask, "data-confirm-form"))
     assert response.url == reverse("clusters:evaluation-detail", args=[2020])
     assert SelfAssessment.objects.filter(evaluation__year=2020).count() == 24
+
+
+@pytest.mark.parametrize("data", [{}, {"confirm_year": ""}, {"confirm_year": "abc"}, {"confirm_year": "²"}])
+def test_creating_next_years_evaluation_without_confirming_creates_nothing(client, demo, admin_user_role, data):
+    client.force_login(admin_user_role)
+    response = client.post(reverse("clusters:evaluation-create"), data)
+    assert response.status_code == 400
+    assert "Tidak ada yang dibuat" in response.content.decode()
+    assert Evaluation.objects.count() == 3
+
+
+def test_a_second_click_on_the_confirmation_does_not_create_the_year_after(client, demo, admin_user_role):
+    client.force_login(admin_user_role)
+    confirm = form_data(client.get(reverse("clusters:evaluation-create")), "data-confirm-form")
+    assert client.post(reverse("clusters:evaluation-create"), confirm).status_code == 302
+    again = client.post(reverse("clusters:evaluation-create"), confirm)  # 2020 exists now: asks about 2021
+    assert again.status_code == 409 and "Buat evaluasi 2021?" in again.content.decode()
+    assert sorted(Evaluation.objects.values_list("year", flat=True)) == [2017, 2018, 2019, 2020]
 
 
 def test_staff_records_a_deduction_with_the_jurors_reason(client, verifying_2019, staff_user):

@@ -155,6 +155,38 @@ def test_a_row_changed_by_someone_else_but_not_by_me_is_left_alone(client, demo,
     assert rows[18].score == D("25") and rows[19].score == D("31")
 
 
+def test_after_a_conflict_the_first_users_note_survives_the_second_users_score(client, demo, staff_user,
+                                                                                 second_staff):
+    """The issue's example: A saves score and note, B (loaded before) saves only a score, gets the conflict,
+    keeps their score and saves again: A's note stays, B's score wins."""
+    client.force_login(staff_user)  # B
+    mine = _fill(form_data(client.get(_url()), "data-score-form"), {18: "30"})
+    other = client_for(second_staff)  # A
+    theirs = _fill(form_data(other.get(_url()), "data-score-form"), {18: "25"}, {18: "Catatan A"})
+    assert other.post(_url(), theirs).status_code == 302
+
+    response = client.post(_url(), mine)
+    assert response.status_code == 409
+    again = form_data(response, "data-score-form")
+    assert client.post(_url(), again).status_code == 302
+    row = _rows()[18]
+    assert (row.score, row.evidence) == (D("30"), "Catatan A")
+
+
+def test_fields_changed_by_different_people_are_both_kept_without_a_conflict(client, demo, staff_user, second_staff):
+    client.force_login(staff_user)
+    mine = _fill(form_data(client.get(_url()), "data-score-form"), {18: "30"})  # my score only
+    other = client_for(second_staff)
+    theirs = form_data(other.get(_url()), "data-score-form")
+    prefix = next(k[: -len("-id")] for k, v in theirs.items() if k.endswith("-id") and v == str(_rows()[18].pk))
+    theirs[f"{prefix}-evidence"] = "Catatan A"  # their note only
+    assert other.post(_url(), theirs).status_code == 302
+
+    assert client.post(_url(), mine).status_code == 302
+    row = _rows()[18]
+    assert (row.score, row.evidence, row.version) == (D("30"), "Catatan A", 3)
+
+
 def test_the_form_is_closed_outside_the_self_assessment_stage_and_says_why(client, demo, staff_user):
     client.force_login(staff_user)
     data = form_data(client.get(_url()), "data-score-form")

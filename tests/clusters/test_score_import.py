@@ -208,6 +208,17 @@ def test_row_changed_after_preview_refuses_the_whole_import(staff_client):
     assert _scores(2019) == before  # indicator 1 was not saved either
 
 
+def test_an_import_writes_only_what_the_file_changes_and_keeps_a_note_saved_meanwhile(staff_client):
+    """A file without a note column changes only scores: a note saved after the preview survives."""
+    response = _upload(staff_client, 2019, "nilai.csv", _csv([["21", "5"]], header=HEADER[:2]))
+    row = SelfAssessment.objects.get(evaluation__year=2019, indicator__number=21)
+    services.self_assessments_update(evaluation=row.evaluation, changes=[
+        ScoreChange(pk=row.pk, version=row.version, score=None, evidence="orang lain", fields=frozenset({"evidence"}))])
+    assert _confirm(staff_client, 2019, response).status_code == 302
+    row.refresh_from_db()
+    assert (row.score, row.evidence) == (D("5"), "orang lain")
+
+
 def test_tampered_or_foreign_token_is_refused(staff_client):
     response = _upload(staff_client, 2019, "nilai.csv", _csv([["21", "5"]]))
     token = response.context["token"]

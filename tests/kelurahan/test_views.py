@@ -381,3 +381,64 @@ def test_a_patbm_saved_meanwhile_by_someone_else_is_not_overwritten_silently(cli
     assert client.post(url, again).status_code == 302
     patbm.refresh_from_db()
     assert (patbm.activist_count, patbm.note) == (11, "tambah aktivis")
+
+
+def _first_patbm_post(client, url):
+    data = form_data(client.get(url), "novalidate")
+    data.update(step="2", step_date="2019-03-01", note="sosialisasi")
+    return data
+
+
+def test_the_first_patbm_record_saved_by_two_people_at_once_is_refused_for_the_second(demo, monkeypatch):
+    """Both forms were loaded, and both saves looked for the record, before either was committed: the
+    second insert meets the one-per-kelurahan constraint and is told (the view answers 409), not a 500."""
+    from kelurahan import services
+    from kelurahan.forms import PatbmForm
+
+    kelurahan = Kelurahan.objects.get(code="32.71.01.1001")  # no PATBM in the demo
+    data = {"step": "2", "step_date": "2019-03-01", "sk_number": "", "sk_date": "", "activist_count": "0",
+            "note": "", "loaded_version": ""}
+    mine = PatbmForm({**data, "note": "saya"}, instance=Patbm(kelurahan=kelurahan))
+    theirs = PatbmForm({**data, "note": "orang lain lebih dulu"}, instance=Patbm(kelurahan=kelurahan))
+    assert mine.is_valid() and theirs.is_valid()
+    services.patbm_save(form=theirs, kelurahan=kelurahan)
+    monkeypatch.setattr(services, "_locked_patbm", lambda kelurahan: None)  # my lookup ran before their commit
+    with pytest.raises(services.PatbmChangedMeanwhile) as refused:
+        services.patbm_save(form=mine, kelurahan=kelurahan)
+    assert refused.value.current.note == "orang lain lebih dulu"
+    assert Patbm.objects.get(kelurahan=kelurahan).note == "orang lain lebih dulu"
+    assert Patbm.history.filter(kelurahan_id=kelurahan.pk).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sessions_saving_the_first_patbm_record_at_the_same_moment(demo, staff_user):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers by locking the whole file; the test above covers the constraint")
+    kelurahan = Kelurahan.objects.get(code="32.71.01.1001")
+    url = reverse("kelurahan:patbm-update", args=[kelurahan.pk])
+    clients = [Client(), Client()]
+    posts = []
+    for client in clients:
+        client.force_login(staff_user)
+        posts.append(_first_patbm_post(client, url))
+    barrier, statuses = threading.Barrier(2), [None, None]
+
+    def run(index):
+        try:
+            barrier.wait(10)
+            statuses[index] = clients[index].post(url, posts[index]).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(statuses) == [302, 409]
+    assert Patbm.objects.filter(kelurahan=kelurahan).count() == 1

@@ -119,7 +119,7 @@ def _plan_data(scenario, office, due="2019-06-30", status="berjalan", **override
     for i, item in enumerate(items):
         data.update({f"form-{i}-id": str(item.pk), f"form-{i}-target": str(item.target).replace(".", ","),
                      f"form-{i}-office": str(item.office_id or office.pk), f"form-{i}-due_date": due,
-                     f"form-{i}-status": status})
+                     f"form-{i}-status": status, f"form-{i}-version": str(item.version)})
     data.update(overrides)
     return data, items
 
@@ -164,6 +164,71 @@ def test_an_invalid_action_plan_row_saves_nothing(client, planner_demo, staff_us
     scenario.refresh_from_db()
     assert not scenario.is_action_plan
     assert not scenario.items.filter(status="berjalan").exists()
+
+
+def test_two_staff_saving_one_action_plan_at_once_the_second_is_told_and_keeps_their_input(
+        client, planner_demo, staff_user):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from clusters import roles
+    from tests.html_forms import form_data
+
+    client.force_login(staff_user)
+    scenario = _scenario(client, "Rencana bersama")
+    url = reverse("planner:action-plan-edit", args=[scenario.pk])
+    other_user = get_user_model().objects.create_user("staf-kedua", password="x-password-123")
+    other_user.groups.add(Group.objects.get(name=roles.STAFF))
+    other = Client()
+    other.force_login(other_user)
+    first = form_data(other.get(url))  # both load the page
+    second = form_data(client.get(url))
+    for data, due in ((first, "2019-06-30"), (second, "2019-09-30")):
+        for key in [k for k in data if k.endswith("-due_date")]:
+            data[key] = due
+        for key in [k for k in data if k.endswith("-office")]:
+            data[key] = str(Office.objects.get(name="DPMPPA").pk)
+    first["form-0-status"] = "berjalan"
+    assert other.post(url, first).status_code == 302
+
+    response = client.post(url, second)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'id="conflict-notice"' in html and "30/06/2019" in html  # what the other person saved
+    assert 'value="2019-09-30"' in html  # my input is kept
+    items = list(ScenarioItem.objects.filter(scenario=scenario, in_plan=True).order_by("indicator__number"))
+    assert {str(item.due_date) for item in items} == {"2019-06-30"}  # the first save is not lost
+
+    again = form_data(response)
+    again["form-0-take_theirs"] = "on"  # keep the other person's first item, replace the others
+    assert client.post(url, again).status_code == 302  # saving again replaces theirs, knowingly
+    items = list(ScenarioItem.objects.filter(scenario=scenario).exclude(target=models_F("base"))
+                 .order_by("indicator__number"))
+    assert all(item.in_plan for item in items)
+    assert [str(item.due_date) for item in items] == ["2019-06-30"] + ["2019-09-30"] * (len(items) - 1)
+    assert items[0].status == "berjalan"
+
+
+def test_an_action_plan_form_with_rows_of_another_page_or_an_extra_row_is_refused(client, planner_demo, staff_user):
+    client.force_login(staff_user)
+    scenario = _scenario(client, "Rencana")
+    url = reverse("planner:action-plan-edit", args=[scenario.pk])
+    stranger = ScenarioItem.objects.filter(scenario=scenario, target=models_F("base")).first()
+    good, _ = _plan_data(scenario, Office.objects.first())
+    total = int(good["form-TOTAL_FORMS"])
+    for bad in (
+        {**good, "form-0-id": str(stranger.pk)},
+        {**good, "form-TOTAL_FORMS": str(total + 1), f"form-{total}-target": "1", f"form-{total}-status": "selesai"},
+        {**good, "form-0-version": "abc"},
+        {**good, "form-1-id": good["form-0-id"]},
+    ):
+        response = client.post(url, bad)
+        assert response.status_code == 400
+        assert "Tidak ada yang disimpan" in response.content.decode()
+    scenario.refresh_from_db()
+    assert not scenario.is_action_plan
+    assert not ScenarioItem.objects.filter(scenario=scenario, in_plan=True).exists()
 
 
 def test_an_overdue_item_is_marked_on_the_office_page(client, planner_demo, staff_user):
