@@ -1,13 +1,16 @@
-"""Number form fields that read `3,5` and `3.5` alike, whatever the browser's language.
+"""Number and date form fields that read the same text alike, whatever the browser's language.
 
 `<input type="number">` takes its decimal separator from the browser's language (an English
 Chromium turned `3,5` into 35), so numbers are text inputs with `inputmode` for the phone keypad,
-read on the server by `core.numbers`.
+read on the server by `core.numbers`. `<input type="date">` likewise shows m/d/Y in an English
+browser, so dates are text inputs typed dd/mm/yyyy (or ISO yyyy-mm-dd), never month first.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +38,12 @@ class DecimalInput(forms.TextInput):
         return super().format_value(value)  # the user's own text, sent back with an error
 
 
+class HiddenDecimalInput(DecimalInput):
+    """A hidden copy of a value (e.g. the score the form was loaded with), in the same spelling."""
+
+    input_type = "hidden"
+
+
 class WholeNumberInput(forms.TextInput):
     input_type = "text"
 
@@ -47,6 +56,26 @@ def _number_error(error: NumberError, value) -> ValidationError:
                            code=error.code, params={"value": value})
 
 
+class _LimitNamedLocally:
+    """A min/max validator whose message writes its limit as the form does (`35,00`, not `35.00`)."""
+
+    def __call__(self, value):
+        cleaned = self.clean(value)
+        limit = self.limit_value() if callable(self.limit_value) else self.limit_value
+        if self.compare(cleaned, limit):
+            shown = format_decimal(limit) if isinstance(limit, Decimal) else limit
+            raise ValidationError(self.message, code=self.code,
+                                  params={"limit_value": shown, "show_value": cleaned, "value": value})
+
+
+class _MinValueValidator(_LimitNamedLocally, validators.MinValueValidator):
+    pass
+
+
+class _MaxValueValidator(_LimitNamedLocally, validators.MaxValueValidator):
+    pass
+
+
 class LocalDecimalField(forms.DecimalField):
     """A DecimalField typed as text: `3,5` = `3.5` = `3,50`; limits and decimal places as Django checks them."""
 
@@ -57,6 +86,8 @@ class LocalDecimalField(forms.DecimalField):
         super().__init__(*args, **kwargs)
         if isinstance(self.widget, DecimalInput) and self.decimal_places is not None:
             self.widget.places = self.decimal_places
+        local = {validators.MinValueValidator: _MinValueValidator, validators.MaxValueValidator: _MaxValueValidator}
+        self.validators = [local[type(v)](v.limit_value) if type(v) in local else v for v in self.validators]
 
     def widget_attrs(self, widget):
         # No min/max/step: they belong to type=number; the server checks the limits.
@@ -90,3 +121,38 @@ class LocalIntegerField(forms.IntegerField):
             return parse_whole_number(value)
         except NumberError as error:
             raise _number_error(error, value) from error
+
+
+DATE_INPUT_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+DATE_DISPLAY_FORMAT = "%d/%m/%Y"
+
+
+class DateTextInput(forms.DateInput):
+    """A date typed as text, shown dd/mm/yyyy in both UI languages."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off", **(attrs or {})},
+            format=DATE_DISPLAY_FORMAT,
+        )
+
+
+class LocalDateField(forms.DateField):
+    """dd/mm/yyyy (`01/07/2019` is 1 July) or ISO yyyy-mm-dd; nothing month-first, whatever the language."""
+
+    widget = DateTextInput
+    input_formats = DATE_INPUT_FORMATS
+    default_error_messages = {"invalid": _("Type the date as dd/mm/yyyy, for example 31/03/2027.")}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("input_formats", None)  # one rule: a model's or the locale's formats do not apply
+        super().__init__(*args, input_formats=DATE_INPUT_FORMATS, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+        if isinstance(value, dt.datetime):
+            return value.date()
+        return super().to_python(value)
