@@ -6,6 +6,7 @@ Column names follow the active language (Indonesian by default); numbers stay nu
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Sequence
 from decimal import Decimal
@@ -59,7 +60,7 @@ def evaluation_score_table(evaluation: Evaluation) -> tuple[list[str], list[list
 
 
 def to_xlsx(header: Sequence[str], rows: Sequence[Sequence], title: str) -> bytes:
-    """An XLSX workbook with one sheet; Decimal cells become numbers with two decimals."""
+    """An XLSX workbook with one sheet; Decimal cells become numbers with two decimals, dates read dd/mm/yyyy."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -74,6 +75,8 @@ def to_xlsx(header: Sequence[str], rows: Sequence[Sequence], title: str) -> byte
         for cell, value in zip(sheet[sheet.max_row], row, strict=True):
             if isinstance(value, Decimal):
                 cell.number_format = "0.00"
+            elif isinstance(value, dt.date):  # a real date, shown day first whatever Excel's language
+                cell.number_format = "dd/mm/yyyy"
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -81,7 +84,7 @@ def to_xlsx(header: Sequence[str], rows: Sequence[Sequence], title: str) -> byte
 
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
-    """CSV as Indonesian Excel opens it: UTF-8 with BOM, `;` separator, decimal comma."""
+    """CSV as Indonesian Excel opens it: UTF-8 with BOM, `;` separator, decimal comma, dates dd/mm/yyyy."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
@@ -89,7 +92,7 @@ def to_csv(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
         writer.writerow(
             [
                 number_format(value, 2, use_l10n=False).replace(".", ",") if isinstance(value, Decimal) else
-                ("" if value is None else value)
+                f"{value:%d/%m/%Y}" if isinstance(value, dt.date) else ("" if value is None else value)
                 for value in row
             ]
         )

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from clusters import services
 from clusters.models import Evaluation, SelfAssessment
 from clusters.tables import Table, parse_number
+from core.forms import number_error
+from core.numbers import NumberError
 
 TOKEN_SALT = "clusters.score-import"
 TOKEN_MAX_AGE = 60 * 60  # seconds: a preview older than an hour must be uploaded again
@@ -154,8 +156,9 @@ def _check_row(line, cells, number_column, score_column, evidence_column, stored
     if score_text:
         try:
             score = parse_number(score_text)
-        except ValueError:
-            row.problems.append(_("Not a number: “%(value)s”.") % {"value": score_text[:50]})
+        except NumberError as error:  # the reason too: "1.234,5" has two separators, "1,000" is ambiguous
+            row.problems.append(" ".join([_("Not a number: “%(value)s”.") % {"value": score_text[:50]},
+                                          *number_error(error, score_text[:50]).messages]))
         else:
             row.problems.extend(_score_problems(score, current))
             if not row.problems:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from core.numbers import parse_decimal
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5_000
@@ -102,23 +103,12 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-_COMMA_STYLE = re.compile(r"^-?\d{1,3}([. ]\d{3})*(,\d+)?$|^-?\d+(,\d+)?$")
-_POINT_STYLE = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+(\.\d+)?$")
 
 
 def parse_number(text: str) -> Decimal:
-    """A number as typed in an Indonesian or English spreadsheet: "680,5", "1.234,50", "680.5".
+    """A number in a cell, read by the same rule as every form (core.numbers): "680,5" = "680.5".
 
-    Raises ValueError for anything else (text, NaN, infinity, exponents).
+    Raises core.numbers.NumberError (a ValueError) for anything else: text, NaN, exponents, two
+    separators ("1.234,50") and what could be a thousands grouping ("1,000").
     """
-    cleaned = text.strip().replace("\u00a0", " ")
-    if "," in cleaned and _COMMA_STYLE.match(cleaned):
-        normalised = cleaned.replace(".", "").replace(" ", "").replace(",", ".")
-    elif _POINT_STYLE.match(cleaned):
-        normalised = cleaned.replace(",", "")
-    else:
-        raise ValueError(f"not a number: {text!r}")
-    try:
-        return Decimal(normalised)
-    except InvalidOperation as error:  # pragma: no cover - the patterns admit only valid numbers
-        raise ValueError(f"not a number: {text!r}") from error
+    return parse_decimal(text)

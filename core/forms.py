@@ -51,7 +51,8 @@ class WholeNumberInput(forms.TextInput):
         super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
 
 
-def _number_error(error: NumberError, value) -> ValidationError:
+def number_error(error: NumberError, value) -> ValidationError:
+    """Why `value` is not one number, in the user's language (for forms and for imported cells)."""
     return ValidationError(NUMBER_MESSAGES.get(error.code, NUMBER_MESSAGES["not_a_number"]),
                            code=error.code, params={"value": value})
 
@@ -101,7 +102,7 @@ class LocalDecimalField(forms.DecimalField):
         try:
             return parse_decimal(value)
         except NumberError as error:
-            raise _number_error(error, value) from error
+            raise number_error(error, value) from error
 
 
 class LocalIntegerField(forms.IntegerField):
@@ -120,7 +121,7 @@ class LocalIntegerField(forms.IntegerField):
         try:
             return parse_whole_number(value)
         except NumberError as error:
-            raise _number_error(error, value) from error
+            raise number_error(error, value) from error
 
 
 DATE_INPUT_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")

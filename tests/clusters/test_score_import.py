@@ -121,7 +121,10 @@ def test_one_bad_row_among_24_writes_nothing_and_names_the_row(staff_client, dem
         (["21", "-0"], "Nilai tidak boleh negatif."),
         (["21", "banyak"], "Bukan angka: “banyak”."),
         (["21", "1e3"], "Bukan angka: “1e3”."),
-        (["21", "10,125"], "Paling banyak dua angka desimal."),
+        (["21", "10,1255"], "Paling banyak dua angka desimal."),
+        # Issue 14: one rule with the forms; a cell that could be a thousands grouping is not guessed.
+        (["21", "10,125"], "10,125 bisa berarti dua angka"),
+        (["21", "1.234,5"], "Pakai satu pemisah desimal"),
         (["21", "1000"], "Paling banyak"),
     ],
 )

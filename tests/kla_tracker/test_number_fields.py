@@ -295,3 +295,9 @@ def test_the_admin_refuses_two_separators_beside_the_field(client, admin_user_ro
     assert SEPARATORS_ID in response.content.decode()
     rule.refresh_from_db()
     assert rule.points_per_percent == Decimal("0.25")
+
+
+def test_the_patbm_rule_names_its_points_the_indonesian_way(reference_data):
+    planner_defaults_load(report=LoadReport())
+    with translation.override("en"):
+        assert str(PatbmRule.objects.get()).startswith("0,25 points per percentage point")
