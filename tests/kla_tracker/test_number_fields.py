@@ -301,3 +301,9 @@ def test_the_patbm_rule_names_its_points_the_indonesian_way(reference_data):
     planner_defaults_load(report=LoadReport())
     with translation.override("en"):
         assert str(PatbmRule.objects.get()).startswith("0,25 points per percentage point")
+
+
+def test_a_deduction_names_its_points_the_indonesian_way(row):
+    from clusters.models import FieldDeduction
+
+    assert str(FieldDeduction(self_assessment=row, points=Decimal("8"), reason="x")).endswith(": −8,00")
