@@ -135,7 +135,8 @@ class DateTextInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(
-            {"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off", **(attrs or {})},
+            # No inputmode=numeric: a phone's digit keypad may have no "/".
+            {"placeholder": _("dd/mm/yyyy"), "autocomplete": "off", **(attrs or {})},
             format=DATE_DISPLAY_FORMAT,
         )
 
