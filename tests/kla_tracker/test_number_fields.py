@@ -307,3 +307,14 @@ def test_a_deduction_names_its_points_the_indonesian_way(row):
     from clusters.models import FieldDeduction
 
     assert str(FieldDeduction(self_assessment=row, points=Decimal("8"), reason="x")).endswith(": −8,00")
+
+
+def test_the_admin_history_writes_changed_numbers_the_indonesian_way(client, admin_user_role, row):
+    for score in (Decimal("10.00"), Decimal("12.50")):
+        row.score = score
+        row.save()
+    client.force_login(admin_user_role)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("admin:clusters_selfassessment_history", args=[row.pk])).content.decode()
+    assert re.search(r"10,00\s*&nbsp;&rarr;&nbsp;&nbsp;12,50", html), "the change as 10,00 → 12,50"
+    assert "12.50" not in html
