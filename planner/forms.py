@@ -20,7 +20,7 @@ class PlannerForm(forms.Form):
 
     goal = forms.ChoiceField(label=_("Goal"))
     extra_kelurahan = LocalIntegerField(label=_("More kelurahan with a PATBM (assumed)"), min_value=0,
-                                         initial=0, required=False)
+                                        initial=0, required=False)
     name = forms.CharField(label=_("Scenario name"), max_length=120, required=False)
     action = forms.ChoiceField(choices=[(SAVE, SAVE), (SUGGEST, SUGGEST)], required=False, widget=forms.HiddenInput)
 

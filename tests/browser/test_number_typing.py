@@ -11,7 +11,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from clusters.models import SelfAssessment
+from clusters.services import LoadReport
 from core.numbers import NumberError, format_decimal, parse_decimal
+from planner.services import planner_defaults_load
 from tests.browser.conftest import launch_chromium, log_in
 
 # (Chromium's interface language, context locale, the UI language the user picked)
@@ -84,3 +86,33 @@ def test_a_score_typed_with_a_comma_or_a_point_is_stored_as_the_same_number(brow
     assert ERRORS[ui_language] in page.inner_text("form[data-score-form]")
     assert page.locator("input[data-score-input]").nth(2).input_value() == "1.000,5"  # the user's text kept
     assert _scores() == stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_planner_projection_reads_typed_targets_by_the_same_rule(playwright_driver, live_server, demo):
+    planner_defaults_load(report=LoadReport())
+    browser = launch_chromium(playwright_driver, ["--lang=en-US"])
+    try:
+        context = browser.new_context(locale="en-US")
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        log_in(page, live_server, "staf")
+        page.goto(f"{live_server.url}{reverse('planner:planner')}")
+        target = page.locator("input[data-target]").first
+        assert target.get_attribute("type") == "text"
+        target.fill("0")
+        start = parse_decimal(page.inner_text("#projected-total"))
+        for typed in ["3,5", "3.5", "3,50"]:
+            target.fill(typed)
+            assert page.inner_text("#projected-total") == format_decimal(start + Decimal("3.5"))
+        target.fill("1.000,5")  # not one number: marked, and the projection says so instead of guessing
+        assert page.inner_text("#projected-total") == "—"
+        assert "is-invalid" in (target.get_attribute("class") or "")
+        target.fill("3.5")
+        assert page.inner_text("#projected-total") == format_decimal(start + Decimal("3.5"))
+        assert "is-invalid" not in (target.get_attribute("class") or "")
+        page.fill("#id_extra_kelurahan", "1,5")  # a count of kelurahan is whole
+        assert page.inner_text("#projected-total") == "—"
+    finally:
+        browser.close()
