@@ -58,6 +58,8 @@
     const id = `${input.id || input.name}-unreadable`;
     let feedback = document.getElementById(id);
     if (unreadable) {
+      // Already marked by the server (the form came back with its error beside the field): one message is enough.
+      if (input.classList.contains("is-invalid") && !("unreadable" in input.dataset)) return;
       input.classList.add("is-invalid");
       input.setAttribute("aria-invalid", "true");
       input.dataset.unreadable = "";

@@ -84,6 +84,7 @@ def test_a_score_typed_with_a_comma_or_a_point_is_stored_as_the_same_number(brow
     with page.expect_navigation():
         page.click("form[data-score-form] button[type=submit]")
     assert ERRORS[ui_language] in page.inner_text("form[data-score-form]")
+    assert page.locator("td.score-col").nth(2).locator(".invalid-feedback").count() == 1  # the server's, once
     assert page.locator("input[data-score-input]").nth(2).input_value() == "1.000,5"  # the user's text kept
     assert _scores() == stored
 
