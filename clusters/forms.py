@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from clusters.models import Evaluation, FieldDeduction, SelfAssessment
 from clusters.services import ScoreChange
 from clusters.tables import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, TableError, read_table
-from core.forms import column_char_field
+from core.forms import DecimalInput, HiddenDecimalInput, LocalDecimalField, column_char_field
+from core.numbers import format_decimal
 
 
 class SelfAssessmentForm(forms.ModelForm):
@@ -20,17 +21,16 @@ class SelfAssessmentForm(forms.ModelForm):
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    seen_score = forms.DecimalField(widget=forms.HiddenInput, required=False, max_digits=6, decimal_places=2)
+    seen_score = LocalDecimalField(widget=HiddenDecimalInput, required=False, max_digits=6, decimal_places=2)
     seen_evidence = forms.CharField(widget=forms.HiddenInput, required=False)
     take_theirs = forms.BooleanField(required=False, label=_("Keep the other person's value"))
 
     class Meta:
         model = SelfAssessment
         fields = ["score", "evidence"]
+        field_classes = {"score": LocalDecimalField}
         widgets = {
-            "score": forms.NumberInput(
-                attrs={"step": "0.01", "min": "0", "class": "form-control text-end", "data-score-input": ""}
-            ),
+            "score": DecimalInput(attrs={"class": "form-control text-end", "data-score-input": ""}),
             "evidence": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
         }
 
@@ -38,7 +38,6 @@ class SelfAssessmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         row = self.instance
         self.initial.update(version=row.version, seen_score=row.score, seen_evidence=row.evidence)
-        self.fields["score"].widget.attrs["max"] = str(row.max_points)
         self.fields["take_theirs"].widget.attrs["class"] = "form-check-input"
         self.conflict = None  # set by the view: the other person's newest save of this row
 
@@ -65,14 +64,14 @@ class SelfAssessmentForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("At most %(maximum)s points: the indicator's maximum."),
                 code="above_maximum",
-                params={"maximum": number_format(row.max_points, 2)},
+                params={"maximum": format_decimal(row.max_points)},
             )
         deductions = getattr(row, "deduction_total", Decimal("0"))
         if score < deductions:
             raise forms.ValidationError(
                 _("At least %(deductions)s points: the deductions already recorded for this indicator."),
                 code="below_deductions",
-                params={"deductions": number_format(deductions, 2)},
+                params={"deductions": format_decimal(deductions)},
             )
         return score
 
@@ -104,8 +103,9 @@ class DeductionForm(forms.ModelForm):
     class Meta:
         model = FieldDeduction
         fields = ["points", "reason"]
+        field_classes = {"points": LocalDecimalField}
         widgets = {
-            "points": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+            "points": DecimalInput(),
             "reason": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -129,8 +129,8 @@ class DeductionForm(forms.ModelForm):
                 _("At most %(available)s points: deductions may not exceed the self-assessment score (%(score)s)."),
                 code="above_self_assessment",
                 params={
-                    "available": number_format(max(score - others, Decimal("0")), 2),
-                    "score": number_format(score, 2),
+                    "available": format_decimal(max(score - others, Decimal("0"))),
+                    "score": format_decimal(score),
                 },
             )
         return points

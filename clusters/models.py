@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters import scoring
+from core.numbers import format_decimal
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
 
@@ -257,7 +258,7 @@ class FieldDeduction(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.self_assessment}: −{self.points}"
+        return f"{self.self_assessment}: −{format_decimal(self.points)}"
 
 
 class PredicateQuerySet(models.QuerySet):

@@ -1,15 +1,18 @@
-"""Number form fields that read `3,5` and `3.5` alike, whatever the browser's language.
+"""Number and date form fields that read the same text alike, whatever the browser's language.
 
 `<input type="number">` takes its decimal separator from the browser's language (an English
 Chromium turned `3,5` into 35), so numbers are text inputs with `inputmode` for the phone keypad,
-read on the server by `core.numbers`.
+read on the server by `core.numbers`. `<input type="date">` likewise shows m/d/Y in an English
+browser, so dates are text inputs typed dd/mm/yyyy (or ISO yyyy-mm-dd), never month first.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +40,12 @@ class DecimalInput(forms.TextInput):
         return super().format_value(value)  # the user's own text, sent back with an error
 
 
+class HiddenDecimalInput(DecimalInput):
+    """A hidden copy of a value (e.g. the score the form was loaded with), in the same spelling."""
+
+    input_type = "hidden"
+
+
 class WholeNumberInput(forms.TextInput):
     input_type = "text"
 
@@ -44,9 +53,30 @@ class WholeNumberInput(forms.TextInput):
         super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
 
 
-def _number_error(error: NumberError, value) -> ValidationError:
+def number_error(error: NumberError, value) -> ValidationError:
+    """Why `value` is not one number, in the user's language (for forms and for imported cells)."""
     return ValidationError(NUMBER_MESSAGES.get(error.code, NUMBER_MESSAGES["not_a_number"]),
                            code=error.code, params={"value": value})
+
+
+class _LimitNamedLocally:
+    """A min/max validator whose message writes its limit as the form does (`35,00`, not `35.00`)."""
+
+    def __call__(self, value):
+        cleaned = self.clean(value)
+        limit = self.limit_value() if callable(self.limit_value) else self.limit_value
+        if self.compare(cleaned, limit):
+            shown = format_decimal(limit) if isinstance(limit, Decimal) else limit
+            raise ValidationError(self.message, code=self.code,
+                                  params={"limit_value": shown, "show_value": cleaned, "value": value})
+
+
+class _MinValueValidator(_LimitNamedLocally, validators.MinValueValidator):
+    pass
+
+
+class _MaxValueValidator(_LimitNamedLocally, validators.MaxValueValidator):
+    pass
 
 
 class LocalDecimalField(forms.DecimalField):
@@ -59,6 +89,8 @@ class LocalDecimalField(forms.DecimalField):
         super().__init__(*args, **kwargs)
         if isinstance(self.widget, DecimalInput) and self.decimal_places is not None:
             self.widget.places = self.decimal_places
+        local = {validators.MinValueValidator: _MinValueValidator, validators.MaxValueValidator: _MaxValueValidator}
+        self.validators = [local[type(v)](v.limit_value) if type(v) in local else v for v in self.validators]
 
     def widget_attrs(self, widget):
         # No min/max/step: they belong to type=number; the server checks the limits.
@@ -72,7 +104,7 @@ class LocalDecimalField(forms.DecimalField):
         try:
             return parse_decimal(value)
         except NumberError as error:
-            raise _number_error(error, value) from error
+            raise number_error(error, value) from error
 
 
 class LocalIntegerField(forms.IntegerField):
@@ -91,7 +123,7 @@ class LocalIntegerField(forms.IntegerField):
         try:
             return parse_whole_number(value)
         except NumberError as error:
-            raise _number_error(error, value) from error
+            raise number_error(error, value) from error
 
 
 def column_char_field(column, **kwargs) -> forms.CharField:
@@ -121,3 +153,39 @@ class AdminLoginForm(AdminAuthenticationForm):
         "invalid_login": _("Wrong username or password, or the account may not use the administration. Capital "
                            "and small letters count in both."),
     }
+
+
+DATE_INPUT_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+DATE_DISPLAY_FORMAT = "%d/%m/%Y"
+
+
+class DateTextInput(forms.DateInput):
+    """A date typed as text, shown dd/mm/yyyy in both UI languages."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            # No inputmode=numeric: a phone's digit keypad may have no "/".
+            {"placeholder": _("dd/mm/yyyy"), "autocomplete": "off", **(attrs or {})},
+            format=DATE_DISPLAY_FORMAT,
+        )
+
+
+class LocalDateField(forms.DateField):
+    """dd/mm/yyyy (`01/07/2019` is 1 July) or ISO yyyy-mm-dd; nothing month-first, whatever the language."""
+
+    widget = DateTextInput
+    input_formats = DATE_INPUT_FORMATS
+    default_error_messages = {"invalid": _("Type the date as dd/mm/yyyy, for example 31/03/2027.")}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("input_formats", None)  # one rule: a model's or the locale's formats do not apply
+        super().__init__(*args, input_formats=DATE_INPUT_FORMATS, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+        if isinstance(value, dt.datetime):
+            return value.date()
+        return super().to_python(value)

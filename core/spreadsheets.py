@@ -81,6 +81,8 @@ def to_xlsx(header: Sequence[str], rows: Sequence[Sequence], title: str) -> byte
                 cell.data_type = "s"  # openpyxl would store "=..." as a formula and "#N/A" as an error
             if isinstance(value, Decimal):
                 cell.number_format = "0.00"
+            elif isinstance(value, dt.date):  # a real date, shown day first whatever Excel's language
+                cell.number_format = "dd/mm/yyyy"
             widths[column_number - 1] = max(widths[column_number - 1], _shown_width(value))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -100,7 +102,9 @@ def _csv_value(value) -> str:
         return ""
     if isinstance(value, Decimal):
         return number_format(value, 2, use_l10n=False).replace(".", ",")
-    if isinstance(value, (bool, int, float, dt.date)):
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, (bool, int, float)):
         return str(value)
     return spreadsheet_text(str(value))
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.utils.translation import get_language, gettext
+from django.utils.formats import get_format
+from django.utils.translation import gettext
 
 from kelurahan import coverage
 from kelurahan.models import Patbm
@@ -20,10 +21,9 @@ COVERED_COLOR, UNCOVERED_COLOR, TARGET_COLOR, NEUTRAL_COLOR = "#1b7a4a", "#ced4d
 
 
 def _layout(**extra) -> dict:
-    # Indonesian writes 1.234,5: Plotly's `separators` is "<decimal><thousands>".
-    separators = ",." if (get_language() or "id").startswith("id") else ".,"
+    # 1.234,5 in both UI languages (core/formats): Plotly's `separators` is "<decimal><thousands>".
     layout = {
-        "separators": separators,
+        "separators": f"{get_format('DECIMAL_SEPARATOR')}{get_format('THOUSAND_SEPARATOR')}",
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "font": {"family": "system-ui, sans-serif"},
         "paper_bgcolor": "rgba(0,0,0,0)",
@@ -93,7 +93,8 @@ def timeline_figure(points: Sequence[coverage.CoveragePoint], total: int, today:
             },
         ],
         "layout": _layout(
-            xaxis={"type": "date", "automargin": True},
+            # Day first on the axis and in the hover, as everywhere else (Plotly would write "Mar 31, 2027").
+            xaxis={"type": "date", "automargin": True, "tickformat": "%d/%m/%Y", "hoverformat": "%d/%m/%Y"},
             yaxis={"title": {"text": gettext("Kelurahan")}, "rangemode": "tozero", "automargin": True},
             height=320,
         ),

@@ -6,16 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LocalDateField, LocalIntegerField
 from kelurahan.models import KELURAHAN_CODE_REGEX, Kecamatan, Kelurahan, Patbm
 from kelurahan.selectors import STATUS_ACTIVE, STATUS_ALL, STATUS_INACTIVE
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
 
 KECAMATAN_SELECT_LIMIT = 50
 
@@ -116,7 +109,8 @@ class PatbmForm(forms.ModelForm):
     class Meta:
         model = Patbm
         fields = ["step", "step_date", "sk_number", "sk_date", "activist_count", "note"]
-        widgets = {"step_date": DateInput(), "sk_date": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"step_date": LocalDateField, "sk_date": LocalDateField, "activist_count": LocalIntegerField}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "step_date": _("When this step happened (not when you enter it)."),
             "sk_number": _("Required from the step formed (SK) on."),

@@ -92,7 +92,7 @@ class PatbmRow:
 
 
 def _shown(name: str, value: str) -> str:
-    """A date as the UI shows dates (e.g. 04-03-2019 in Indonesian); other values as they are."""
+    """A date as the UI shows dates (04/03/2019, day first in both languages); other values as they are."""
     if name.endswith("date") and value:
         try:
             return date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")

@@ -2,11 +2,11 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Predicate
-from core.forms import column_char_field
+from core.forms import DecimalInput, LocalDateField, LocalDecimalField, LocalIntegerField, column_char_field
+from core.numbers import format_decimal
 from planner.models import Office, Scenario, ScenarioItem
 
 SAVE, SUGGEST = "save", "suggest"
@@ -19,8 +19,8 @@ class PlannerForm(forms.Form):
     """
 
     goal = forms.ChoiceField(label=_("Goal"))
-    extra_kelurahan = forms.IntegerField(label=_("More kelurahan with a PATBM (assumed)"), min_value=0,
-                                         initial=0, required=False)
+    extra_kelurahan = LocalIntegerField(label=_("More kelurahan with a PATBM (assumed)"), min_value=0,
+                                        initial=0, required=False)
     name = column_char_field(Scenario._meta.get_field("name"), label=_("Scenario name"), required=False)
     action = forms.ChoiceField(choices=[(SAVE, SAVE), (SUGGEST, SUGGEST)], required=False, widget=forms.HiddenInput)
 
@@ -29,21 +29,21 @@ class PlannerForm(forms.Form):
         self.rows = rows
         self.predicates = {predicate.code: predicate for predicate in predicates}
         self.fields["goal"].choices = [
-            (p.code, f"{p.name} ({'≥' if p.lower_inclusive else '>'} {number_format(p.lower_bound, decimal_pos=2)})")
+            (p.code, f"{p.name} ({'≥' if p.lower_inclusive else '>'} {format_decimal(p.lower_bound)})")
             for p in predicates
         ]
         self.fields["extra_kelurahan"].max_value = remaining_kelurahan
         self.fields["extra_kelurahan"].validators.append(MaxValueValidator(remaining_kelurahan))
-        self.fields["extra_kelurahan"].widget.attrs.update({"max": remaining_kelurahan, "data-extra-kelurahan": ""})
+        self.fields["extra_kelurahan"].widget.attrs.update({"data-extra-kelurahan": ""})
         for row in rows:
             start = row.start
-            self.fields[f"target_{row.number}"] = forms.DecimalField(
+            self.fields[f"target_{row.number}"] = LocalDecimalField(
                 label=_("Target for indicator %(number)s") % {"number": row.number},
                 min_value=Decimal("0"), max_value=start.max_points, max_digits=6, decimal_places=2,
-                initial=row.suggested_target, localize=True,
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "data-target": "", "data-number": row.number,
-                                              "data-max": str(start.max_points), "data-base": str(start.base),
-                                              "class": "form-control form-control-sm"}),
+                initial=row.suggested_target,
+                widget=DecimalInput(attrs={"data-target": "", "data-number": row.number,
+                                           "data-max": str(start.max_points), "data-base": str(start.base),
+                                           "class": "form-control form-control-sm"}),
             )
             self.fields[f"effort_{row.number}"] = forms.TypedChoiceField(
                 label=_("Effort for indicator %(number)s") % {"number": row.number},
@@ -96,11 +96,8 @@ class ActionItemForm(forms.ModelForm):
     class Meta:
         model = ScenarioItem
         fields = ["target", "office", "due_date", "status"]
-        widgets = {
-            "target": forms.TextInput(attrs={"inputmode": "decimal"}),
-            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
-        localized_fields = ["target"]
+        field_classes = {"target": LocalDecimalField, "due_date": LocalDateField}
+        widgets = {"target": DecimalInput()}
 
     def __init__(self, *args, office_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +121,8 @@ class ActionItemForm(forms.ModelForm):
             raise forms.ValidationError(_("The target may not be negative."), code="negative")
         if target is not None and not (0 <= target <= self.instance.max_points):
             raise forms.ValidationError(
-                _("The target must be between 0 and the maximum (%(max)s).") % {"max": self.instance.max_points},
+                _("The target must be between 0 and the maximum (%(max)s).") % {"max": format_decimal(
+                    self.instance.max_points)},
                 code="out_of_range")
         return target
 

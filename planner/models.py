@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import POINTS, Evaluation, Indicator, Predicate
+from core.numbers import format_decimal
 
 
 class Office(models.Model):
@@ -77,7 +78,7 @@ class PatbmRule(models.Model):
 
     def __str__(self):
         return _("%(points)s points per percentage point → indicator %(number)s") % {
-            "points": self.points_per_percent, "number": self.indicator.number}
+            "points": format_decimal(self.points_per_percent), "number": self.indicator.number}
 
 
 class ScenarioQuerySet(models.QuerySet):

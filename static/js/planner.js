@@ -1,20 +1,15 @@
 // Planner: the projected total, its predicate and the remaining gap follow every change of a target or
 // of the assumed PATBM coverage. Same rule as clusters/planning.py (patbm_points, projected_total); the
 // server recomputes with that rule when a scenario is saved, and its numbers are the ones kept.
+// Typed numbers are read by the server's rule (numbers.js): an unreadable target or count is marked
+// and the projection shows "—" until it is corrected.
 (() => {
   const form = document.querySelector("form[data-planner]");
-  if (!form) return;
-  const format = new Intl.NumberFormat(document.documentElement.lang || "id", {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  });
-  // Hundredths, so sums of two-decimal scores stay exact; accepts a decimal comma or point.
-  const cents = (text) => {
-    let clean = String(text ?? "").trim();
-    if (clean.includes(",")) clean = clean.replace(/\./g, "").replace(",", ".");
-    const value = Number.parseFloat(clean);
-    return Number.isFinite(value) ? Math.round(value * 100) : null;
-  };
+  const numbers = window.klaNumbers;
+  if (!form || !numbers) return;
+  const format = { format: (value) => numbers.formatHundredths(Math.round(value * 100)) };
+  // Hundredths of a value the server wrote into the page ("35.00", "0.25").
+  const cents = (text) => numbers.serverHundredths(text);
   const bandsElement = document.getElementById("predicate-bands");
   const bands = bandsElement ? JSON.parse(bandsElement.textContent) : [];
   const predicate = (hundredths) => {
@@ -37,26 +32,41 @@
     if (element) element.textContent = text;
   };
 
+  // null while the count cannot be read.
   const patbmCents = () => {
-    const added = Math.min(Math.max(Number.parseInt(extra?.value || "0", 10) || 0, 0), Math.max(totalKelurahan - covered, 0));
+    const typed = extra && extra.value.trim() ? numbers.wholeNumber(extra.value) : 0;
+    if (extra) numbers.markUnreadable(extra, typed === null, form.dataset.unreadableMessage);
+    if (typed === null) return null;
+    const added = Math.min(Math.max(typed, 0), Math.max(totalKelurahan - covered, 0));
     if (!bonusIndicator || totalKelurahan <= 0 || added <= 0 || perPercent <= 0) return 0;
     return Math.round((perPercent * 100 * added * 100) / totalKelurahan);
   };
 
   const update = () => {
     const bonus = patbmCents();
-    let total = 0;
+    let total = bonus === null ? null : 0;
     for (const input of targets) {
       const max = cents(input.dataset.max);
-      let value = cents(input.value);
-      if (value === null) value = cents(input.dataset.base);
+      const empty = !input.value.trim(); // an empty target keeps the starting score
+      let value = empty ? cents(input.dataset.base) : numbers.hundredths(input.value);
+      numbers.markUnreadable(input, value === null, form.dataset.unreadableMessage);
+      if (value === null || total === null) {
+        total = null;
+        continue;
+      }
       value = Math.min(Math.max(value, 0), max);
       if (input.dataset.number === bonusIndicator) value = Math.min(value + bonus, max);
       total += value;
     }
-    show("total", format.format(total / 100));
-    show("predicate", predicate(total));
-    if (goal !== null) show("gap", format.format(Math.max(goal - total, 0) / 100));
+    if (total === null) {
+      show("total", "—");
+      show("predicate", "—");
+      if (goal !== null) show("gap", "—");
+    } else {
+      show("total", format.format(total / 100));
+      show("predicate", predicate(total));
+      if (goal !== null) show("gap", format.format(Math.max(goal - total, 0) / 100));
+    }
     const patbm = form.querySelector("[data-patbm-points]");
     if (patbm) patbm.textContent = bonus ? `(+${format.format(bonus / 100)})` : "";
   };

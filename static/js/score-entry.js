@@ -1,23 +1,18 @@
 // Self-assessment entry: updates the cluster subtotal, the totals and the gap to Nindya while scores
 // are typed. Progressive: without it the form works the same, and the server shows the real numbers
-// after saving.
+// after saving. Scores are read by the server's rule (numbers.js): 3,5 = 3.5; an unreadable entry is
+// marked and the totals show "—" until it is corrected, rather than counting it as 0 or 35.
 (() => {
   const form = document.querySelector("form[data-score-form]");
   const summary = document.getElementById("summary");
-  if (!form || !summary) return;
+  const numbers = window.klaNumbers;
+  if (!form || !summary || !numbers) return;
 
-  const format = new Intl.NumberFormat(document.documentElement.lang || "id", {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  });
-  // Hundredths, so that sums of two-decimal scores stay exact.
-  const cents = (text) => {
-    const value = Number.parseFloat(String(text ?? "").replace(",", "."));
-    return Number.isFinite(value) ? Math.round(value * 100) : 0;
-  };
+  // Hundredths of a value the server wrote ("562.40"); "" (nothing saved) as 0.
+  const cents = (text) => numbers.serverHundredths(text) ?? 0;
   const show = (selector, root, hundredths) => {
     const element = root.querySelector(selector);
-    if (element) element.textContent = format.format(hundredths / 100);
+    if (element) element.textContent = hundredths === null ? "—" : numbers.formatHundredths(hundredths);
   };
 
   const inputs = [...form.querySelectorAll("input[data-score-input]")];
@@ -38,14 +33,21 @@
   };
 
   const update = () => {
-    const typed = inputs.reduce((sum, input) => sum + cents(input.value), 0);
-    const change = typed - savedCluster;
+    let typed = 0;
+    for (const input of inputs) {
+      const empty = !input.value.trim(); // not scored yet: counts as 0, as on the server
+      const value = empty ? 0 : numbers.hundredths(input.value);
+      numbers.markUnreadable(input, value === null, form.dataset.unreadableMessage);
+      typed = typed === null || value === null ? null : typed + value;
+    }
+    const change = typed === null ? null : typed - savedCluster;
+    const plus = (saved) => (change === null ? null : saved + change);
     show("[data-cluster-subtotal]", form, typed);
-    show("[data-summary=self]", summary, savedSelf + change);
-    show("[data-summary=final]", summary, savedFinal + change);
-    if (goal !== null) show("[data-summary=gap]", summary, Math.max(goal - (savedFinal + change), 0));
+    show("[data-summary=self]", summary, plus(savedSelf));
+    show("[data-summary=final]", summary, plus(savedFinal));
+    if (goal !== null) show("[data-summary=gap]", summary, change === null ? null : Math.max(goal - plus(savedFinal), 0));
     const predicateElement = summary.querySelector("[data-summary=predicate]");
-    if (predicateElement && bands.length) predicateElement.textContent = predicate(savedFinal + change);
+    if (predicateElement && bands.length) predicateElement.textContent = change === null ? "—" : predicate(plus(savedFinal));
   };
   form.addEventListener("input", (event) => {
     if (event.target.matches("input[data-score-input]")) update();

@@ -35,7 +35,7 @@ def test_staff_take_batu_tulis_from_belum_ada_to_aktif_and_coverage_follows(
     _log_in(page, live_server, staff_user)
 
     page.click("nav >> text=Cakupan PATBM")
-    assert _headline(page) == ("2 dari 68", "2,9 %")
+    assert _headline(page) == ("2 dari 68", "2,9%")
     page.wait_for_selector("#chart-treemap .treemap")  # drawn by the full plotly.js bundle
     page.wait_for_selector("#chart-timeline .scatterlayer")
     assert errors == []
@@ -69,7 +69,7 @@ def test_staff_take_batu_tulis_from_belum_ada_to_aktif_and_coverage_follows(
     page.screenshot(path=artifacts / "kelurahan-detail-aktif.png", full_page=True)
 
     page.click("nav >> text=Cakupan PATBM")
-    assert _headline(page) == ("3 dari 68", "4,4 %")
+    assert _headline(page) == ("3 dari 68", "4,4%")
     assert "Batu Tulis" not in page.locator("section[aria-labelledby=uncovered]").inner_text()
     page.wait_for_selector("#chart-treemap .treemap")
     page.screenshot(path=artifacts / "coverage-laptop.png", full_page=True)

@@ -44,10 +44,11 @@ def test_staff_plans_towards_nindya_saves_a_scenario_and_makes_it_an_action_plan
     page.screenshot(path=artifacts / "scenario-detail.png", full_page=True)
     with page.expect_navigation():
         page.click("text=Jadikan rencana aksi")
-    dates = page.locator("input[type=date]")
+    dates = page.locator("input[name$=due_date]")
     assert dates.count() == 4  # indicators 3, 21, 22 and 23
     for index in range(dates.count()):
-        dates.nth(index).fill("2019-06-30")
+        assert dates.nth(index).get_attribute("type") == "text"  # typed day first, whatever the browser
+        dates.nth(index).fill("30/06/2019")
     with page.expect_navigation():
         page.click("button:has-text('Simpan rencana aksi')")
     assert "Rencana aksi disimpan" in page.inner_text("main")
@@ -59,7 +60,7 @@ def test_staff_plans_towards_nindya_saves_a_scenario_and_makes_it_an_action_plan
         page.click("table >> text=DPMPPA")
     items = page.inner_text("table.office-items")
     assert "3. Keterlibatan masyarakat" in items and "21. Anak korban kekerasan" in items
-    assert "Rencana uji peramban" in items and "30-06-2019" in items
+    assert "Rencana uji peramban" in items and "30/06/2019" in items
     page.screenshot(path=artifacts / "office-dpmppa.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=artifacts / "office-dpmppa-phone.png", full_page=True)

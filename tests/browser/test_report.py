@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.browser.conftest import log_in
@@ -33,8 +33,7 @@ def _texts(reader):
 
 
 def _today():
-    with translation.override("id"):
-        return formats.date_format(timezone.localdate(), "j F Y")
+    return timezone.localdate().strftime("%d/%m/%Y")  # issue 14: one date format everywhere
 
 
 @pytest.mark.django_db(transaction=True)

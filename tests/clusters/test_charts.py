@@ -122,7 +122,7 @@ def test_headroom_figure_shows_the_ten_indicators_with_most_headroom(demo_charts
     assert [row[1] for row in trace["customdata"]] == _floats(score.final for score in ranking)
 
 
-def test_layout_texts_and_number_separators_follow_the_language(demo):
+def test_layout_texts_follow_the_language_and_numbers_are_written_the_indonesian_way_in_both(demo):
     dashboard = selectors.dashboard()
     with translation.override("id"):
         indonesian = charts.dashboard_charts(dashboard)
@@ -131,8 +131,9 @@ def test_layout_texts_and_number_separators_follow_the_language(demo):
     assert indonesian.years["layout"]["xaxis"]["title"]["text"] == "Tahun"
     assert english.years["layout"]["xaxis"]["title"]["text"] == "Year"
     assert indonesian.standing["layout"]["separators"] == ",."
-    assert english.standing["layout"]["separators"] == ".,"
-    assert english.standing["data"][1]["text"] == ["683.20"]
+    # Issue 14: the English UI wrote 683.20 beside tables that read 683,20.
+    assert english.standing["layout"]["separators"] == ",."
+    assert english.standing["data"][1]["text"] == ["683,20"]
     assert english.standing["data"][1]["name"] == "Final score 2018"
 
 

@@ -96,7 +96,8 @@ def test_english_dashboard_translates_the_page_and_the_chart_texts(client, demo,
     client.force_login(task_force_user)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("clusters:home")).content.decode()
-    assert "Final score 2018" in html and "683.20" in html
+    # Issue 14: numbers stay Indonesian (683,20) in English too, as the tables and fields write them.
+    assert "Final score 2018" in html and "683,20" in html and "683.20" not in html
     assert _figure(html, "chart-years")["layout"]["xaxis"]["title"]["text"] == "Year"
 
 

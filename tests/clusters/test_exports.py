@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 from decimal import Decimal as D
 
@@ -55,3 +56,11 @@ def test_csv_reads_back_through_the_import_reader_unchanged(table_2018):
     first = table.rows[0]
     assert parse_decimal(first["Penilaian mandiri"]) == rows[0][4]
     assert first["Indikator"] == rows[0][2]
+
+
+def test_dates_are_written_day_first_in_csv_and_xlsx():
+    # Issue 14: the register's CSV wrote 2019-07-01 beside pages that say 01/07/2019.
+    header, rows = ["Tanggal", "Nilai"], [[dt.date(2019, 7, 1), D("700")]]
+    assert to_csv(header, rows).decode("utf-8-sig").splitlines()[1] == "01/07/2019;700,00"
+    cell = load_workbook(io.BytesIO(to_xlsx(header, rows, "Uji"))).active.cell(row=2, column=1)
+    assert cell.value.date() == dt.date(2019, 7, 1) and cell.number_format == "dd/mm/yyyy"

@@ -86,7 +86,7 @@ def test_2018_report_charts_stop_at_2018_and_show_headroom_and_patbm_per_kecamat
     assert "40,30" in headroom and "Anak korban kekerasan" in headroom
     patbm = _between(html, "report-patbm")
     assert "2 dari 68 kelurahan aktif" in patbm
-    assert "Bogor Utara" in patbm and "12,5 %" in patbm  # 1 of 8
+    assert "Bogor Utara" in patbm and "12,5%" in patbm  # 1 of 8
     kecamatan = _figure(html, "chart-kecamatan")
     assert sum(kecamatan["data"][0]["x"]) == 2 and sum(kecamatan["data"][1]["x"]) == 66
     # Each chart also has a copy drawn at a fixed width for paper, from the same figure.
@@ -99,7 +99,7 @@ def test_2018_report_charts_stop_at_2018_and_show_headroom_and_patbm_per_kecamat
 def test_report_footer_carries_the_stage_and_the_date_in_indonesian(client, demo, task_force_user):
     html = _report(client, task_force_user, 2018)
     with translation.override("id"):
-        today = formats.date_format(timezone.localdate(), "j F Y")
+        today = timezone.localdate().strftime("%d/%m/%Y")  # issue 14: one date format everywhere
     assert f"Evaluasi KLA 2018 · Tahap: Final · Dicetak {today} pukul" in html
     assert 'data-page-label="Halaman"' in html
 

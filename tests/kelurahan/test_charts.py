@@ -35,6 +35,7 @@ def test_timeline_is_a_step_line_to_today_with_the_target_as_a_line():
     assert list(covered.y) == [p.covered for p in points] + [points[-1].covered] == [1, 2, 2]
     assert covered.line.shape == "hv"
     assert list(target.y) == [5, 5] and list(target.x) == ["2018-07-23", "2019-03-15"]
+    assert figure.layout.xaxis.hoverformat == figure.layout.xaxis.tickformat == "%d/%m/%Y"  # day first
 
 
 def test_pipeline_bars_follow_the_step_counts():
@@ -45,6 +46,8 @@ def test_pipeline_bars_follow_the_step_counts():
     assert list(bars.y) == list(counts.values()) == [1, 1, 0, 1, 1, 1]
     assert list(bars.x)[0] == "belum ada" and list(bars.x)[-1] == "aktif"
     assert figure.layout.separators == ",."
+    with translation.override("en"):  # issue 14: the English UI too writes 2,9 and 1.234
+        assert charts.pipeline_figure(counts)["layout"]["separators"] == ",."
 
 
 def test_treemap_nests_kelurahan_in_kecamatan_coloured_by_step():

@@ -145,7 +145,7 @@ def test_an_action_plan_puts_each_item_on_its_offices_page(client, planner_demo,
     owners = {item.indicator.number: item.office.name for item in scenario.items.filter(status="berjalan")}
     assert owners == {3: "DPMPPA", 21: "DPMPPA", 17: "Dinas Kesehatan", 22: "Dinas Sosial", 23: "Dinas Sosial"}
     page = client.get(reverse("planner:office-detail", args=[health.pk])).content.decode()
-    assert "17. Kawasan tanpa rokok" in page and "Rencana 2019" in page and "30-06-2019" in page
+    assert "17. Kawasan tanpa rokok" in page and "Rencana 2019" in page and "30/06/2019" in page
     items = [row.item.indicator.number for row in client.get(
         reverse("planner:office-detail", args=[health.pk])).context["items"]]
     assert items == [17]  # the office owns 12-17, but only 17 is in the plan
