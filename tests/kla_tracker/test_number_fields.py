@@ -191,7 +191,8 @@ def item(reference_data):
 
 def _item_form(item, **data):
     instance, office = item
-    values = {"target": "10", "office": office.pk, "due_date": "30/06/2019", "status": "berjalan", **data}
+    values = {"target": "10", "office": office.pk, "due_date": "30/06/2019", "status": "berjalan",
+              "version": instance.version, **data}
     return ActionItemForm(values, instance=instance)
 
 
