@@ -417,8 +417,6 @@ def test_two_sessions_saving_the_first_patbm_record_at_the_same_moment(demo, sta
     from django.db import connection
     from django.test import Client
 
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers by locking the whole file; the test above covers the constraint")
     kelurahan = Kelurahan.objects.get(code="32.71.01.1001")
     url = reverse("kelurahan:patbm-update", args=[kelurahan.pk])
     clients = [Client(), Client()]

@@ -135,7 +135,8 @@ def test_an_action_plan_lowering_a_target_below_the_goal_says_so_beside_the_goal
     office = Office.objects.get(name="DPMPPA")
     item = ScenarioItem.objects.get(scenario=scenario, indicator__number=21)  # suggested 55,00
     action_plan_save(scenario=scenario, changes=[
-        PlanChange(pk=item.pk, target=D("40"), office=office, due_date=None, status=ScenarioItem.Status.IN_PROGRESS)])
+        PlanChange(pk=item.pk, target=D("40"), office=office, due_date=None, status=ScenarioItem.Status.IN_PROGRESS,
+                   version=item.version)])
     html = client.get(reverse("planner:scenario-detail", args=[scenario.pk])).content.decode()
     goal = html[html.index("Sasaran</dt>"):]
     goal = goal[:goal.index("</dd>")]
