@@ -10,10 +10,14 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from clusters.models import Evaluation, FieldDeduction, SelfAssessment
+from clusters.selectors import result_status
 
 
 def evaluation_score_table(evaluation: Evaluation) -> tuple[list[str], list[list]]:
-    """Header and rows (one per indicator) of an evaluation's scores, in two queries."""
+    """Header and rows (one per indicator) of an evaluation's scores, in two queries. The score after
+    deductions is called final only once the evaluation is; before, its column says for which stage
+    it is provisional."""
+    status = result_status(evaluation)
     header = [
         _("Cluster"),
         _("No."),
@@ -22,7 +26,7 @@ def evaluation_score_table(evaluation: Evaluation) -> tuple[list[str], list[list
         _("Self-assessment"),
         _("Deductions"),
         _("Deduction reasons"),
-        _("Final score"),
+        _("Final score") if status.is_final else _("Score (%(stage)s)") % {"stage": status.provisional_label},
         _("Headroom"),
         _("Evidence note"),
     ]

@@ -47,6 +47,14 @@ def test_score_table_downloads_as_csv_for_indonesian_excel(gugus_client):
     assert next(row for row in table.rows if row["No."] == "3")["Nilai akhir"] == "9,50"
 
 
+def test_a_score_table_of_an_unfinished_evaluation_calls_no_score_final(gugus_client):
+    """2019 is still in self-assessment: its scores after deductions are provisional for that stage."""
+    response = gugus_client.get(reverse("clusters:evaluation-export", args=[2019, "csv"]))
+    header = read_table(response.content).header
+    assert "Nilai akhir" not in header
+    assert "Nilai (sementara, penilaian mandiri berjalan)" in header
+
+
 def test_unknown_format_is_not_found(gugus_client):
     assert gugus_client.get(reverse("clusters:evaluation-export", args=[2018, "pdf"])).status_code == 404
     assert gugus_client.get(reverse("kelurahan:patbm-export", args=["exe"])).status_code == 404
