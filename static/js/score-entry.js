@@ -1,7 +1,8 @@
 // Self-assessment entry: updates the cluster subtotal, the totals and the gap to Nindya while scores
 // are typed. Progressive: without it the form works the same, and the server shows the real numbers
 // after saving. Scores are read by the server's rule (numbers.js): 3,5 = 3.5; an unreadable entry is
-// marked and the totals show "—" until it is corrected, rather than counting it as 0 or 35.
+// marked, the cluster subtotal shows "—" and the summary keeps the stored totals until it is corrected,
+// rather than counting it as 0 or 35 (or looking as if the stored totals were gone).
 (() => {
   const form = document.querySelector("form[data-score-form]");
   const summary = document.getElementById("summary");
@@ -16,6 +17,11 @@
   };
 
   const inputs = [...form.querySelectorAll("input[data-score-input]")];
+  // The stored figures as the server wrote them, shown again while an entry cannot be read.
+  const stored = new Map(
+    [...summary.querySelectorAll("[data-summary]")].map((element) => [element, element.textContent]),
+  );
+  const showStored = () => stored.forEach((text, element) => { element.textContent = text; });
   const savedCluster = cents(form.dataset.clusterSelf);
   const savedSelf = cents(summary.dataset.self);
   const savedFinal = cents(summary.dataset.final);
@@ -40,14 +46,17 @@
       numbers.markUnreadable(input, value === null, form.dataset.unreadableMessage);
       typed = typed === null || value === null ? null : typed + value;
     }
-    const change = typed === null ? null : typed - savedCluster;
-    const plus = (saved) => (change === null ? null : saved + change);
     show("[data-cluster-subtotal]", form, typed);
-    show("[data-summary=self]", summary, plus(savedSelf));
-    show("[data-summary=final]", summary, plus(savedFinal));
-    if (goal !== null) show("[data-summary=gap]", summary, change === null ? null : Math.max(goal - plus(savedFinal), 0));
+    if (typed === null) {
+      showStored();
+      return;
+    }
+    const change = typed - savedCluster;
+    show("[data-summary=self]", summary, savedSelf + change);
+    show("[data-summary=final]", summary, savedFinal + change);
+    if (goal !== null) show("[data-summary=gap]", summary, Math.max(goal - (savedFinal + change), 0));
     const predicateElement = summary.querySelector("[data-summary=predicate]");
-    if (predicateElement && bands.length) predicateElement.textContent = change === null ? "—" : predicate(plus(savedFinal));
+    if (predicateElement && bands.length) predicateElement.textContent = predicate(savedFinal + change);
   };
   form.addEventListener("input", (event) => {
     if (event.target.matches("input[data-score-input]")) update();

@@ -75,10 +75,12 @@ def test_a_score_typed_with_a_comma_or_a_point_is_stored_as_the_same_number(brow
     # A number that is not one number: marked while typing, refused with the message, nothing written.
     page.goto(url)
     stored = _scores()
+    stored_self = page.inner_text("[data-summary=self]")
     bad = page.locator("input[data-score-input]").nth(2)
     bad.fill("1.000,5")
     assert "is-invalid" in (bad.get_attribute("class") or "")
     assert page.inner_text("[data-cluster-subtotal]") == "—"
+    assert page.inner_text("[data-summary=self]") == stored_self  # the stored total stays, not "—"
     with pytest.raises(NumberError):  # the live reading and the server agree
         parse_decimal("1.000,5")
     with page.expect_navigation():
@@ -86,6 +88,7 @@ def test_a_score_typed_with_a_comma_or_a_point_is_stored_as_the_same_number(brow
     assert ERRORS[ui_language] in page.inner_text("form[data-score-form]")
     assert page.locator("td.score-col").nth(2).locator(".invalid-feedback").count() == 1  # the server's, once
     assert page.locator("input[data-score-input]").nth(2).input_value() == "1.000,5"  # the user's text kept
+    assert page.inner_text("[data-summary=self]") == stored_self  # after the refused save too
     assert _scores() == stored
 
 
