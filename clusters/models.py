@@ -294,7 +294,7 @@ class Predicate(models.Model):
 
     def __str__(self):
         sign = "≥" if self.lower_inclusive else ">"
-        return f"{self.name} ({sign} {self.lower_bound})"
+        return f"{self.name} ({sign} {format_decimal(self.lower_bound)})"
 
     def to_band(self) -> scoring.Band:
         return scoring.Band(

@@ -319,3 +319,11 @@ def test_the_admin_history_writes_changed_numbers_the_indonesian_way(client, adm
     html = client.get(reverse("admin:clusters_selfassessment_history", args=[row.pk])).content.decode()
     assert re.search(r"10,00\s*&nbsp;&rarr;&nbsp;&nbsp;12,50", html), "the change as 10,00 → 12,50"
     assert "12.50" not in html
+
+
+def test_a_predicate_names_its_bound_the_indonesian_way(reference_data, client):
+    """The saved scenario page and the admin's goal choices showed "Nindya (> 700.00)"."""
+    from clusters.models import Predicate
+
+    assert str(Predicate.objects.get(code="nindya")) == "Nindya (> 700,00)"
+    assert str(Predicate.objects.get(code="pratama")) == "Pratama (≥ 500,00)"
