@@ -124,6 +124,16 @@ def test_dashboard_year_table_marks_the_unfinished_year_provisional(client, at_s
     row_2019 = row_2019[:row_2019.index("</tr>")]
     assert "557,90" in row_2019 and "sementara" in row_2019
     assert "Pratama jika tetap begini (sementara, verifikasi lapangan berjalan)" in row_2019
+    # The column holding it is not headed "final" either (it holds final and provisional years).
+    header = years[years.index("<thead>"):years.index("</thead>")]
+    assert "Nilai akhir" not in header and "Nilai (akhir atau sementara)" in header
+
+
+def test_report_year_table_heads_its_score_column_final_or_provisional(client, at_stage, task_force_user):
+    at_stage(Stage.FIELD_VERIFICATION, "4.5")
+    html = _get(client, task_force_user, "clusters:evaluation-report", 2019)
+    tables = [part[:part.index("</thead>")] for part in html.split("<thead>")[1:]]
+    assert not any("Nilai akhir" in header for header in tables)
 
 
 # --- evaluation page and list ------------------------------------------------------------------------------
