@@ -1,7 +1,9 @@
 import time
 
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
 from django.middleware.locale import LocaleMiddleware
+from django.template import loader
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
@@ -68,4 +70,23 @@ class PrivateNoStoreMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page for 405 Method Not Allowed, like the other error pages (Indonesian, with the navigation).
+
+    Django answers a GET to a POST-only address (a confirm step, a "suggest again" button) with an
+    empty 405, which a browser shows as its own English error page: for instance after switching the
+    language on the page such a form answered. Place it after MessageMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            body = loader.render_to_string("405.html", request=request)
+            return HttpResponseNotAllowed(response.get("Allow", "").split(", "), body)
         return response

@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from clusters import planning
 from clusters.models import Predicate
@@ -41,11 +42,15 @@ def planner(request):
     return _planner_page(request, save=request.POST.get("action") == SAVE)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("planner.view_scenario", raise_exception=True)
 def planner_suggest(request):
     """Suggests again with the chosen goal and efforts: a what-if, so it writes nothing and every role
-    that reads the planner may use it (the task force too)."""
+    that reads the planner may use it (the task force too). Opened again without the form (the language
+    menu, a bookmark), it goes back to the planner."""
+    if request.method == "GET":
+        query = request.GET.urlencode()
+        return redirect(reverse("planner:planner") + (f"?{query}" if query else ""))
     return _planner_page(request, save=False)
 
 

@@ -63,6 +63,7 @@ class Route:
     post: frozenset = NOBODY
     post_data: Callable[[World], dict] | None = None
     writes: bool = True  # False: a POST that only answers (an import preview), checked for no change
+    get_redirects_to: str | None = None  # a GET for the roles in `get` is sent on to this page (no 200)
 
 
 def _deduction_form(world):
@@ -182,8 +183,8 @@ ROUTES: dict[str, Route] = {
     # --- issue 7: planner, scenarios, action plans, offices ---
     "planner:planner": Route(post=WRITERS, post_data=lambda w: _planner_form(w)),
     # --- issue 14: trying a what-if is reading: every role may suggest again; it writes nothing ---
-    "planner:planner-suggest": Route(get=NOBODY, post=EVERYONE, post_data=lambda w: _planner_form(w, "suggest"),
-                                     writes=False),
+    "planner:planner-suggest": Route(post=EVERYONE, post_data=lambda w: _planner_form(w, "suggest"), writes=False,
+                                     get_redirects_to="planner:planner"),
     "planner:scenario-list": Route(),
     "planner:scenario-compare": Route(),
     "planner:scenario-detail": Route(kwargs=lambda w: {"pk": w.scenario.pk}),
@@ -311,8 +312,11 @@ def test_get_is_allowed_exactly_for_the_roles_in_the_table(client, world, reques
     client.force_login(request.getfixturevalue(USER_FIXTURES[role]))
     route = ROUTES[name]
     before = _snapshot()
-    status = client.get(_url(name, world)).status_code
-    if role in route.get:
+    response = client.get(_url(name, world))
+    status = response.status_code
+    if role in route.get and route.get_redirects_to:
+        assert (status, response.url) == (302, reverse(route.get_redirects_to)), (name, role, status)
+    elif role in route.get:
         assert status == 200, (name, role, status)
     else:
         assert status in (403, 405), (name, role, status)

@@ -120,3 +120,23 @@ def test_wrong_password_in_the_administration_says_so_in_plain_indonesian(client
     body = _text(response)
     assert "Nama pengguna atau kata sandi salah" in body
     assert "nama pengguna nama pengguna" not in body.lower()
+
+
+@pytest.mark.django_db
+def test_a_get_to_a_post_only_address_gets_a_page_in_indonesian_with_the_navigation(client, staff_user):
+    """The import confirmation opened again (after switching the language on its page, or from the
+    history) was an empty 405 that Chromium showed as its own English error page."""
+    client.force_login(staff_user)
+    response = client.get(reverse("kelurahan:patbm-import-confirm"))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    html = response.content.decode()
+    assert "Halaman ini hanya menjawab formulir" in html
+    assert NAV in html
+
+
+@pytest.mark.django_db
+def test_suggest_again_opened_without_its_form_goes_back_to_the_planner(client, staff_user):
+    client.force_login(staff_user)
+    response = client.get(reverse("planner:planner-suggest") + "?year=2019")
+    assert (response.status_code, response.url) == (302, reverse("planner:planner") + "?year=2019")
