@@ -198,6 +198,11 @@ class Start:
         return self.headroom
 
     @property
+    def ceiling(self) -> Decimal:
+        """The highest score the stage still lets this indicator reach: the base plus its `gain`."""
+        return self.base + self.gain
+
+    @property
     def locked(self) -> bool:
         """The stage locks part of this indicator's headroom."""
         return self.gain < self.headroom

@@ -4,12 +4,24 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from clusters import planning
 from clusters.models import Predicate
 from core.forms import DecimalInput, LocalDateField, LocalDecimalField, LocalIntegerField, column_char_field
 from core.numbers import format_decimal
 from planner.models import Office, Scenario, ScenarioItem
 
 SAVE, SUGGEST = "save", "suggest"
+
+
+def locked_target_error(start: planning.Start) -> forms.ValidationError:
+    """A target above what the stage still lets change (WHAT CAN STILL CHANGE in clusters/planning.py)."""
+    ceiling = format_decimal(start.ceiling)
+    if start.changeable == planning.CHANGE_NONE:
+        message = _("The evaluation is final: the target may be at most the starting score, %(ceiling)s.")
+    else:
+        message = _("The self-assessment is locked in this stage: the target may be at most %(ceiling)s "
+                    "(the starting score plus the recoverable points).")
+    return forms.ValidationError(message, code="locked", params={"ceiling": ceiling})
 
 
 class PlannerForm(forms.Form):
@@ -43,6 +55,7 @@ class PlannerForm(forms.Form):
                 initial=row.suggested_target,
                 widget=DecimalInput(attrs={"data-target": "", "data-number": row.number,
                                            "data-max": str(start.max_points), "data-base": str(start.base),
+                                           "data-ceiling": str(start.ceiling),
                                            "class": "form-control form-control-sm"}),
             )
             self.fields[f"effort_{row.number}"] = forms.TypedChoiceField(
@@ -73,6 +86,8 @@ class PlannerForm(forms.Form):
             if target is not None and target.is_signed():  # "-0": a sign on a target is a typing error
                 self.add_error(f"target_{row.number}",
                                forms.ValidationError(_("The target may not be negative."), code="negative"))
+            elif target is not None and row.start.locked and target > row.start.ceiling:
+                self.add_error(f"target_{row.number}", locked_target_error(row.start))
         if cleaned.get("action") == SAVE:
             name = cleaned.get("name")
             if not name:

@@ -2,7 +2,8 @@
 // of the assumed PATBM coverage. Same rule as clusters/planning.py (patbm_points, projected_total); the
 // server recomputes with that rule when a scenario is saved, and its numbers are the ones kept.
 // Typed numbers are read by the server's rule (numbers.js): an unreadable target or count is marked
-// and the projection shows "—" until it is corrected.
+// and the projection shows "—" until it is corrected. A target above what the stage still lets change
+// (data-ceiling, Start.ceiling on the server, which refuses it) is marked and counted at the ceiling.
 (() => {
   const form = document.querySelector("form[data-planner]");
   const numbers = window.klaNumbers;
@@ -42,6 +43,29 @@
     return Math.round((perPercent * 100 * added * 100) / totalKelurahan);
   };
 
+  const markLocked = (input, over) => {
+    const id = `${input.id || input.name}-locked`;
+    let feedback = document.getElementById(id);
+    // Already refused by the server, its message beside the field: one message is enough.
+    if (over && input.classList.contains("is-invalid") && !("locked" in input.dataset)) return;
+    if (over) {
+      input.classList.add("is-invalid");
+      input.dataset.locked = "";
+    } else if ("locked" in input.dataset) {
+      delete input.dataset.locked; // only undo our own mark, never the server's error
+      if (!("unreadable" in input.dataset)) input.classList.remove("is-invalid");
+    }
+    if (over && !feedback) {
+      feedback = document.createElement("div");
+      feedback.id = id;
+      feedback.className = "invalid-feedback d-block";
+      feedback.textContent = `${form.dataset.lockedMessage} ${numbers.formatHundredths(cents(input.dataset.ceiling))}`;
+      input.insertAdjacentElement("afterend", feedback);
+    } else if (!over && feedback) {
+      feedback.remove();
+    }
+  };
+
   const update = () => {
     const bonus = patbmCents();
     let total = bonus === null ? null : 0;
@@ -55,6 +79,9 @@
         continue;
       }
       value = Math.min(Math.max(value, 0), max);
+      const ceiling = input.dataset.ceiling ? cents(input.dataset.ceiling) : max;
+      markLocked(input, value > ceiling);
+      value = Math.min(value, ceiling);
       if (input.dataset.number === bonusIndicator) value = Math.min(value + bonus, max);
       total += value;
     }

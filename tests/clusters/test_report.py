@@ -186,3 +186,23 @@ def test_deduction_reasons_are_grouped_by_indicator_in_recorded_order(demo):
     reasons = selectors.deduction_reasons(Evaluation.objects.get(year=2018))
     assert sorted(reasons) == sorted(number for number, _, _ in DEDUCTIONS[2018])
     assert reasons[3] == [selectors.DeductionReason(Decimal("14.50"), DEDUCTIONS[2018][0][2])]
+
+
+def _rows(html):
+    """Each table row as its cells' text, tags stripped and spaces collapsed."""
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)]
+
+
+def test_2019_report_shows_unscored_clusters_and_indicators_as_not_scored_not_0(client, demo, staff_user):
+    html = _report(client, staff_user, 2019)
+    clusters = _rows(_between(html, "report-clusters", "report-years"))
+    unscored = [row for row in clusters if "belum dinilai" in row]
+    assert [row.split(" — ")[0].split()[:2] for row in unscored] == [["Klaster", "IV:"], ["Klaster", "V:"]]
+    assert all(row.endswith("— belum dinilai 120,00 —") or row.endswith("— belum dinilai 190,00 —")
+               for row in unscored)
+    assert not any("0,00 120,00 120,00" in row or "0,00 190,00 190,00" in row for row in clusters)
+    headroom = _rows(_between(html, "report-headroom"))
+    leading = headroom[1:8]  # after the header row: the seven unscored indicators of Klaster IV and V
+    assert sorted(int(row.split(".")[0]) for row in leading) == list(range(18, 25))
+    assert all("— belum dinilai" in row and "0,00 " not in row.split(" — ")[1][:12] for row in leading)
+    assert leading[0].startswith("21.") and leading[0].endswith("— belum dinilai 55,00 55,00")

@@ -144,3 +144,37 @@ def test_an_action_plan_lowering_a_target_below_the_goal_says_so_beside_the_goal
     assert "Target rencana aksi mencapai" in goal and "kurang" in goal
     listing = client.get(reverse("planner:scenario-list")).content.decode()
     assert "kurang dari sasaran" in listing
+
+
+def test_in_field_verification_a_target_above_start_plus_recoverable_is_refused(client, planner_demo, staff_user):
+    evaluation = Evaluation.objects.get(year=2019)
+    row = SelfAssessment.objects.get(evaluation=evaluation, indicator__number=3)
+    FieldDeduction.objects.create(self_assessment=row, points=D("4.5"), reason="Belum ada MoU.")
+    Evaluation.objects.filter(pk=evaluation.pk).update(stage=Evaluation.Stage.FIELD_VERIFICATION)
+    response = _page(client, staff_user)
+    starts = {row.number: row.start for row in response.context["plan"].rows}
+    assert (starts[1].base, starts[1].recoverable, starts[1].ceiling) == (D("25.50"), D("0"), D("25.50"))
+    assert starts[3].ceiling == starts[3].base + D("4.5")
+    assert 'data-number="1" data-max="30.00" data-base="25.50" data-ceiling="25.50"' in response.content.decode()
+    data = _form_data(response, name="Naik terkunci", action="save", target_1="30")
+    refused = client.post(reverse("planner:planner"), data)
+    assert refused.status_code == 400 and not Scenario.objects.exists()
+    assert ("Penilaian mandiri terkunci pada tahap ini: target paling tinggi 25,50"
+            in refused.content.decode())
+    # Within start + recoverable (#3 wins back its 4,50) the scenario saves.
+    ceiling_3 = str(starts[3].ceiling).replace(".", ",")
+    saved = client.post(reverse("planner:planner"), {**data, "target_1": "25,50", "target_3": ceiling_3})
+    assert saved.status_code == 302
+    item = ScenarioItem.objects.get(scenario__name="Naik terkunci", indicator__number=3)
+    assert item.target == starts[3].ceiling and item.target - item.base == D("4.50")
+
+
+def test_once_final_a_target_above_the_start_is_refused(client, planner_demo, staff_user):
+    response = _page(client, staff_user, year="2018")
+    start = next(row.start for row in response.context["plan"].rows if row.number == 3)  # deducted in 2018
+    assert start.ceiling == start.base < start.max_points
+    data = _form_data(response, name="2018", action="save", target_3=str(start.max_points))
+    refused = client.post(reverse("planner:planner"), data)
+    assert refused.status_code == 400 and not Scenario.objects.exists()
+    base = str(start.base).replace(".", ",")
+    assert f"Evaluasi sudah final: target paling tinggi nilai awal, {base}." in refused.content.decode()
