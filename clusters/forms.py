@@ -145,11 +145,11 @@ class DeductionForm(forms.ModelForm):
 class StageForm(forms.Form):
     """Moves an evaluation to another stage; reopening a final evaluation needs a reason."""
 
-    stage = forms.ChoiceField(label=_("stage"), choices=Evaluation.Stage.choices)
+    stage = forms.ChoiceField(label=_("Stage"), choices=Evaluation.Stage.choices)
     # Kept as the history record's change reason (simple_history's varchar(100)).
     reason = column_char_field(
         Evaluation.history.model._meta.get_field("history_change_reason"),
-        label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, evaluation: Evaluation, **kwargs):

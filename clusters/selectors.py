@@ -87,6 +87,15 @@ def final_before(year: int) -> Evaluation | None:
             .order_by("-year").first())
 
 
+def stage_history(evaluation: Evaluation, limit: int = 20) -> list:
+    """The evaluation's history records that set its stage (its creation and each stage change), newest
+    first; saves that kept the stage (a note, the year's copy of the framework) are left out."""
+    records = list(evaluation.history.select_related("history_user").order_by("history_date", "history_id"))
+    changes = [record for before, record in zip([None, *records], records, strict=False)
+               if before is None or record.stage != before.stage]
+    return changes[::-1][:limit]
+
+
 def data_version() -> int:
     """The database's current data version (one query); it changes with every write to the data the
     dashboard shows (see `DataVersion`).

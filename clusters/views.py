@@ -148,7 +148,7 @@ def evaluation_stage(request, year):
         )
         messages.success(request, _("The stage was changed."))
         return redirect("clusters:evaluation-detail", year=year)
-    changes = evaluation.history.select_related("history_user").order_by("-history_date")[:20]
+    changes = selectors.stage_history(evaluation)
     return render(request, "clusters/evaluation_stage.html", {"evaluation": evaluation, "form": form,
                                                               "changes": changes})
 

@@ -157,6 +157,24 @@ def test_admin_reopens_a_final_evaluation_only_with_a_reason_and_it_is_recorded(
     assert "Koreksi dari provinsi" in html and "admin-test" in html
 
 
+def test_stage_history_lists_each_stage_once_when_it_was_set(client, demo, admin_user_role):
+    """A new evaluation is saved twice (created, then its framework copied): its first stage was listed twice."""
+    from clusters.selectors import stage_history
+    from clusters.services import evaluation_create, evaluation_stage_change
+
+    evaluation = evaluation_create(year=2020)
+    evaluation.note = "Catatan"
+    evaluation.save()  # a save that keeps the stage
+    evaluation_stage_change(evaluation=evaluation, stage=Evaluation.Stage.ADMIN_VERIFICATION, reason="")
+    assert evaluation.history.count() >= 3
+    assert [record.stage for record in stage_history(evaluation)] == [Evaluation.Stage.ADMIN_VERIFICATION,
+                                                                       Evaluation.Stage.SELF_ASSESSMENT]
+    client.force_login(admin_user_role)
+    html = client.get(reverse("clusters:evaluation-stage", args=[2020])).content.decode()
+    history = html[html.index('id="stage-history"'):]
+    assert history[:history.index("</ul>")].count("<li>") == 2
+
+
 def test_staff_cannot_change_the_stage(client, demo, staff_user):
     client.force_login(staff_user)
     url = reverse("clusters:evaluation-stage", args=[2018])
