@@ -37,7 +37,7 @@
     for (const input of inputs) {
       const empty = !input.value.trim(); // not scored yet: counts as 0, as on the server
       const value = empty ? 0 : numbers.hundredths(input.value);
-      numbers.markUnreadable(input, value === null, form.dataset.unreadableMessage);
+      numbers.markUnreadable(input, value === null, numbers.message(form, input.value));
       typed = typed === null || value === null ? null : typed + value;
     }
     const change = typed === null ? null : typed - savedCluster;
