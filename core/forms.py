@@ -163,7 +163,8 @@ class AdminLoginForm(AdminAuthenticationForm):
 
 DATE_INPUT_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 DATE_DISPLAY_FORMAT = "%d/%m/%Y"
-_DATE_SHAPE = re.compile(r"^(?:[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})$")
+_DATE_SHAPE = re.compile(r"^(?:(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/[0-9]{4}|[0-9]{4}-(?P<iso_month>[0-9]{1,2})-"
+                         r"(?P<iso_day>[0-9]{1,2}))$")
 
 
 class DateTextInput(forms.DateInput):
@@ -199,8 +200,11 @@ class LocalDateField(forms.DateField):
         try:
             return super().to_python(value)
         except ValidationError:
-            # Typed the right way but no such day (31/02/2019): say that, not how to type it.
-            if isinstance(value, str) and _DATE_SHAPE.match(value):
+            # Typed the right way but no such day (31/02/2019): say that, not how to type it. A month
+            # over 12 (07/31/2019) was most likely typed month first: that gets how to type it.
+            shape = _DATE_SHAPE.match(value) if isinstance(value, str) else None
+            if shape and 1 <= int(shape["month"] or shape["iso_month"]) <= 12 \
+                    and 1 <= int(shape["day"] or shape["iso_day"]) <= 31:
                 raise ValidationError(self.error_messages["no_such_date"], code="no_such_date",
                                       params={"value": value}) from None
             raise
