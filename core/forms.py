@@ -7,6 +7,7 @@ browser, so dates are text inputs typed dd/mm/yyyy (or ISO yyyy-mm-dd), never mo
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django import forms
@@ -24,6 +25,11 @@ NUMBER_MESSAGES = {
     "ambiguous": _("%(value)s could mean two numbers: write it without a thousands separator (1000) or with "
                    "two decimals (1,00)."),
     "not_whole": _("Type a whole number, without decimals."),
+}
+# A count has no decimals, so it is not offered "1,00" as a way out.
+WHOLE_NUMBER_MESSAGES = {
+    **NUMBER_MESSAGES,
+    "ambiguous": _("%(value)s could mean two numbers: write a count without a thousands separator, for example 1000."),
 }
 
 
@@ -53,9 +59,9 @@ class WholeNumberInput(forms.TextInput):
         super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
 
 
-def number_error(error: NumberError, value) -> ValidationError:
+def number_error(error: NumberError, value, messages=NUMBER_MESSAGES) -> ValidationError:
     """Why `value` is not one number, in the user's language (for forms and for imported cells)."""
-    return ValidationError(NUMBER_MESSAGES.get(error.code, NUMBER_MESSAGES["not_a_number"]),
+    return ValidationError(messages.get(error.code, messages["not_a_number"]),
                            code=error.code, params={"value": value})
 
 
@@ -123,7 +129,7 @@ class LocalIntegerField(forms.IntegerField):
         try:
             return parse_whole_number(value)
         except NumberError as error:
-            raise number_error(error, value) from error
+            raise number_error(error, value, WHOLE_NUMBER_MESSAGES) from error
 
 
 def column_char_field(column, **kwargs) -> forms.CharField:
@@ -157,6 +163,8 @@ class AdminLoginForm(AdminAuthenticationForm):
 
 DATE_INPUT_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 DATE_DISPLAY_FORMAT = "%d/%m/%Y"
+_DATE_SHAPE = re.compile(r"^(?:(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/[0-9]{4}|[0-9]{4}-(?P<iso_month>[0-9]{1,2})-"
+                         r"(?P<iso_day>[0-9]{1,2}))$")
 
 
 class DateTextInput(forms.DateInput):
@@ -177,7 +185,8 @@ class LocalDateField(forms.DateField):
 
     widget = DateTextInput
     input_formats = DATE_INPUT_FORMATS
-    default_error_messages = {"invalid": _("Type the date as dd/mm/yyyy, for example 31/03/2027.")}
+    default_error_messages = {"invalid": _("Type the date as dd/mm/yyyy, for example 31/03/2027."),
+                              "no_such_date": _("The date %(value)s does not exist.")}
 
     def __init__(self, *args, **kwargs):
         kwargs.pop("input_formats", None)  # one rule: a model's or the locale's formats do not apply
@@ -188,4 +197,14 @@ class LocalDateField(forms.DateField):
             value = value.strip()
         if isinstance(value, dt.datetime):
             return value.date()
-        return super().to_python(value)
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            # Typed the right way but no such day (31/02/2019): say that, not how to type it. A month
+            # over 12 (07/31/2019) was most likely typed month first: that gets how to type it.
+            shape = _DATE_SHAPE.match(value) if isinstance(value, str) else None
+            if shape and 1 <= int(shape["month"] or shape["iso_month"]) <= 12 \
+                    and 1 <= int(shape["day"] or shape["iso_day"]) <= 31:
+                raise ValidationError(self.error_messages["no_such_date"], code="no_such_date",
+                                      params={"value": value}) from None
+            raise

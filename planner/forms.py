@@ -64,6 +64,15 @@ class PlannerForm(forms.Form):
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
 
+    def full_clean(self):
+        super().full_clean()
+        # A target the server refused is marked as such, so the page's own check adds no second message.
+        for name in self.errors:
+            if name.startswith("target_"):
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+
     def row_fields(self):
         return [(row, self[f"target_{row.number}"], self[f"effort_{row.number}"]) for row in self.rows]
 

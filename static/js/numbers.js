@@ -63,6 +63,7 @@
       input.classList.add("is-invalid");
       input.setAttribute("aria-invalid", "true");
       input.dataset.unreadable = "";
+      if (feedback && message) feedback.textContent = message; // the reason may change while typing
       if (!feedback && message) {
         feedback = document.createElement("div");
         feedback.id = id;
@@ -80,5 +81,16 @@
     }
   };
 
-  window.klaNumbers = { read, hundredths, serverHundredths, wholeNumber, formatHundredths, markUnreadable };
+  // Why `text` is refused, in the server's words: the form carries core.forms' messages as
+  // data-number-<code> attributes ({% number_messages %}); `whole` for a count.
+  const message = (form, text, whole = false) => {
+    const number = read(text);
+    let code = number.ok ? "not_a_number" : number.code;
+    if (number.ok && whole && number.fraction.replace(/0/g, "")) code = "not_whole";
+    if (code === "ambiguous" && whole) code = "ambiguous_whole";
+    const key = `number${code.split("_").map((part) => part[0].toUpperCase() + part.slice(1)).join("")}`;
+    return (form.dataset[key] || form.dataset.numberNotANumber || "").replace("%(value)s", String(text ?? "").trim());
+  };
+
+  window.klaNumbers = { read, hundredths, serverHundredths, wholeNumber, formatHundredths, markUnreadable, message };
 })();

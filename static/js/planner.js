@@ -36,7 +36,7 @@
   // null while the count cannot be read.
   const patbmCents = () => {
     const typed = extra && extra.value.trim() ? numbers.wholeNumber(extra.value) : 0;
-    if (extra) numbers.markUnreadable(extra, typed === null, form.dataset.unreadableMessage);
+    if (extra) numbers.markUnreadable(extra, typed === null, numbers.message(form, extra.value, true));
     if (typed === null) return null;
     const added = Math.min(Math.max(typed, 0), Math.max(totalKelurahan - covered, 0));
     if (!bonusIndicator || totalKelurahan <= 0 || added <= 0 || perPercent <= 0) return 0;
@@ -73,7 +73,7 @@
       const max = cents(input.dataset.max);
       const empty = !input.value.trim(); // an empty target keeps the starting score
       let value = empty ? cents(input.dataset.base) : numbers.hundredths(input.value);
-      numbers.markUnreadable(input, value === null, form.dataset.unreadableMessage);
+      numbers.markUnreadable(input, value === null, numbers.message(form, input.value));
       if (value === null || total === null) {
         total = null;
         continue;

@@ -43,7 +43,7 @@
     for (const input of inputs) {
       const empty = !input.value.trim(); // not scored yet: counts as 0, as on the server
       const value = empty ? 0 : numbers.hundredths(input.value);
-      numbers.markUnreadable(input, value === null, form.dataset.unreadableMessage);
+      numbers.markUnreadable(input, value === null, numbers.message(form, input.value));
       typed = typed === null || value === null ? null : typed + value;
     }
     show("[data-cluster-subtotal]", form, typed);

@@ -120,3 +120,37 @@ def test_the_planner_projection_reads_typed_targets_by_the_same_rule(playwright_
         assert page.inner_text("#projected-total") == "—"
     finally:
         browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_planner_gives_the_servers_reason_once_and_says_nothing_was_saved(playwright_driver, live_server, demo):
+    planner_defaults_load(report=LoadReport())
+    browser = launch_chromium(playwright_driver, ["--lang=id"])
+    try:
+        context = browser.new_context(locale="id-ID")
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "id", "url": live_server.url}])
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        log_in(page, live_server, "staf")
+        page.goto(f"{live_server.url}{reverse('planner:planner')}")
+        target = page.locator("input[data-target]").first
+        cell = page.locator("td.target-col").first
+        # While typing: the specific reason, in the server's words, not a generic "type one number".
+        target.fill("1,000")
+        assert cell.locator(".invalid-feedback").all_inner_texts() == [
+            "1,000 bisa berarti dua angka: tulis tanpa pemisah ribuan (1000) atau dengan dua desimal (1,00)."]
+        page.fill("#id_extra_kelurahan", "1.000")
+        assert "tulis jumlah tanpa pemisah ribuan, misalnya 1000" in page.inner_text("#id_extra_kelurahan-unreadable")
+        page.fill("#id_extra_kelurahan", "0")
+        target.fill("1.000,5")
+        assert cell.locator(".invalid-feedback").all_inner_texts() == [ERRORS["id"] + ", misalnya 1000,5."]
+        page.fill("#id_name", "Coba")
+        with page.expect_navigation():
+            page.click("button[name=action][value=save]")
+        # After the refusal: one message under the field (the server's), and a notice at the top.
+        assert page.locator("#planner-refused").inner_text() == "Tidak ada yang disimpan: perbaiki isian yang ditandai."
+        cell = page.locator("td.target-col").first
+        assert cell.locator(".invalid-feedback").all_inner_texts() == [ERRORS["id"] + ", misalnya 1000,5."]
+        assert page.locator("input[data-target]").first.input_value() == "1.000,5"
+    finally:
+        browser.close()

@@ -239,3 +239,11 @@ def client_for(user):
     other = Client()
     other.force_login(user)
     return other
+
+
+def test_the_form_shows_a_deduction_as_points_lost_without_a_minus(client, demo, staff_user):
+    # As the summary cards do: the minus belongs only where a deduction is subtracted in a sum.
+    client.force_login(staff_user)
+    Evaluation.objects.filter(year=2018).update(stage=Evaluation.Stage.SELF_ASSESSMENT)
+    html = client.get(_url(2018, "KLB")).content.decode()
+    assert ">14,50</td>" in html and "−14,50" not in html

@@ -41,12 +41,20 @@ def test_a_date_is_read_day_first_or_iso(language, typed, day):
 
 
 @pytest.mark.parametrize("typed", ["07/31/2019", "31-07-2019", "31.07.2019", "2019/07/31", "31/07/19", "Jul 31 2019",
-                                   "31/02/2019", "besok"])
+                                   "besok"])
 def test_anything_else_is_refused_with_the_format_to_use(typed):
     with translation.override("id"):
         form = DueForm({"due": typed})
         assert not form.is_valid()
         assert form.errors["due"] == ["Ketik tanggal sebagai hh/bb/tttt, misalnya 31/03/2027."]
+
+
+@pytest.mark.parametrize("typed", ["31/02/2019", "29/02/2019", "31/04/2027", "2019-02-30"])
+def test_a_date_typed_the_right_way_that_does_not_exist_is_named_so(typed):
+    with translation.override("id"):
+        form = DueForm({"due": typed})
+        assert not form.is_valid()
+        assert form.errors["due"] == [f"Tanggal {typed} tidak ada."]
 
 
 def test_the_date_input_is_text_with_a_placeholder_and_shows_the_day_first():

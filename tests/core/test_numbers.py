@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django import forms
+from django.utils import translation
 
 from core.forms import LocalDecimalField, LocalIntegerField
 from core.numbers import NumberError, format_decimal, parse_decimal, parse_whole_number
@@ -63,6 +64,14 @@ def test_field_refuses_with_a_message_and_keeps_the_typed_text():
     assert form.has_error("score", "separators")
     assert form.has_error("count", "ambiguous")
     assert 'value="1.000,5"' in str(form["score"])
+
+
+def test_a_whole_number_field_is_not_offered_two_decimals_as_a_way_out():
+    with translation.override("id"):
+        form = ScoreForm(data={"score": "1.000", "count": "1.000"})
+        assert not form.is_valid()
+        assert "(1,00)" in form.errors["score"][0]
+        assert "1,00" not in form.errors["count"][0] and "1000" in form.errors["count"][0]
 
 
 def test_field_renders_a_text_input_for_the_decimal_keypad_with_a_comma():

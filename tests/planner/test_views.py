@@ -1,6 +1,7 @@
 """Planner pages: the planner, scenarios (save, compare, delete), action plans and office pages."""
 
 import datetime as dt
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -274,3 +275,14 @@ def test_scenario_detail_compare_office_and_action_plan_pages_need_a_fixed_numbe
     for url in urls:
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200, url
+
+
+def test_the_deduction_history_writes_every_cell_as_points_lost(client, planner_demo, task_force_user):
+    # "0" beside "−8,00" read as two kinds of number: every cell is a points value, without a minus.
+    client.force_login(task_force_user)
+    html = client.get(reverse("planner:planner"), {"goal": "nindya"}).content.decode()
+    history = html[html.index('id="history-title"'):]
+    history = history[:history.index("</table>")]
+    cells = re.findall(r'<td class="num">([^<]*)</td>', history)
+    assert cells and "0,00" in cells and "14,50" in cells
+    assert all(re.fullmatch(r"[0-9]+,[0-9]{2}", cell) for cell in cells), cells
