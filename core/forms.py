@@ -85,7 +85,27 @@ class _MaxValueValidator(_LimitNamedLocally, validators.MaxValueValidator):
     pass
 
 
-class LocalDecimalField(forms.DecimalField):
+class _TypedAsText:
+    """A number field typed as text and read by `read` (core.numbers); `messages` name the reasons."""
+
+    messages = NUMBER_MESSAGES
+
+    def widget_attrs(self, widget):
+        # No min/max/step: they belong to type=number; the server checks the limits.
+        return {key: value for key, value in super().widget_attrs(widget).items() if key not in {"min", "max", "step"}}
+
+    def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str):  # already a number (initial data, a model value): Django's own check
+            return super().to_python(value)
+        try:
+            return self.read(value)
+        except NumberError as error:
+            raise number_error(error, value, self.messages) from error
+
+
+class LocalDecimalField(_TypedAsText, forms.DecimalField):
     """A DecimalField typed as text: `3,5` = `3.5` = `3,50`; limits and decimal places as Django checks them."""
 
     widget = DecimalInput
@@ -98,38 +118,19 @@ class LocalDecimalField(forms.DecimalField):
         local = {validators.MinValueValidator: _MinValueValidator, validators.MaxValueValidator: _MaxValueValidator}
         self.validators = [local[type(v)](v.limit_value) if type(v) in local else v for v in self.validators]
 
-    def widget_attrs(self, widget):
-        # No min/max/step: they belong to type=number; the server checks the limits.
-        return {key: value for key, value in super().widget_attrs(widget).items() if key not in {"min", "max", "step"}}
-
-    def to_python(self, value):
-        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
-            return None
-        if isinstance(value, Decimal):
-            return value
-        try:
-            return parse_decimal(value)
-        except NumberError as error:
-            raise number_error(error, value) from error
+    def read(self, text):
+        return parse_decimal(text)
 
 
-class LocalIntegerField(forms.IntegerField):
+class LocalIntegerField(_TypedAsText, forms.IntegerField):
     """A count typed as text, digits only."""
 
     widget = WholeNumberInput
 
-    def widget_attrs(self, widget):
-        return {key: value for key, value in super().widget_attrs(widget).items() if key not in {"min", "max", "step"}}
+    messages = WHOLE_NUMBER_MESSAGES
 
-    def to_python(self, value):
-        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
-            return None
-        if isinstance(value, int):
-            return value
-        try:
-            return parse_whole_number(value)
-        except NumberError as error:
-            raise number_error(error, value, WHOLE_NUMBER_MESSAGES) from error
+    def read(self, text):
+        return parse_whole_number(text)
 
 
 def column_char_field(column, **kwargs) -> forms.CharField:
