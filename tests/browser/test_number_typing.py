@@ -92,17 +92,23 @@ def test_a_score_typed_with_a_comma_or_a_point_is_stored_as_the_same_number(brow
     assert _scores() == stored
 
 
+def _planner_as_staff(playwright_driver, live_server, browser_language, locale, ui_language):
+    """Chromium with the given interface language, logged in as staff on the planner page."""
+    planner_defaults_load(report=LoadReport())
+    browser = launch_chromium(playwright_driver, [browser_language])
+    context = browser.new_context(locale=locale)
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": ui_language, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server, "staf")
+    page.goto(f"{live_server.url}{reverse('planner:planner')}")
+    return browser, page
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_planner_projection_reads_typed_targets_by_the_same_rule(playwright_driver, live_server, demo):
-    planner_defaults_load(report=LoadReport())
-    browser = launch_chromium(playwright_driver, ["--lang=en-US"])
+    browser, page = _planner_as_staff(playwright_driver, live_server, "--lang=en-US", "en-US", "en")
     try:
-        context = browser.new_context(locale="en-US")
-        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        log_in(page, live_server, "staf")
-        page.goto(f"{live_server.url}{reverse('planner:planner')}")
         target = page.locator("input[data-target]").first
         assert target.get_attribute("type") == "text"
         target.fill("0")
@@ -124,15 +130,8 @@ def test_the_planner_projection_reads_typed_targets_by_the_same_rule(playwright_
 
 @pytest.mark.django_db(transaction=True)
 def test_the_planner_gives_the_servers_reason_once_and_says_nothing_was_saved(playwright_driver, live_server, demo):
-    planner_defaults_load(report=LoadReport())
-    browser = launch_chromium(playwright_driver, ["--lang=id"])
+    browser, page = _planner_as_staff(playwright_driver, live_server, "--lang=id", "id-ID", "id")
     try:
-        context = browser.new_context(locale="id-ID")
-        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "id", "url": live_server.url}])
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        log_in(page, live_server, "staf")
-        page.goto(f"{live_server.url}{reverse('planner:planner')}")
         target = page.locator("input[data-target]").first
         cell = page.locator("td.target-col").first
         # While typing: the specific reason, in the server's words, not a generic "type one number".
