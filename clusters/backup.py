@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import DateTimeField, TimeField
 from django.utils import timezone
 
 # Rebuilt by migrate, or transient: not part of the office's data.
@@ -86,6 +88,30 @@ def records_checksum(records: list[dict]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+# Django's JSON encoder writes a time to the millisecond, so 12:00:00.000500 becomes "12:00:00.000Z";
+# restored, that is 12:00:00 and is written "12:00:00Z". Writing the first as the second makes a backup
+# of a restored database carry the very same records, and so the same checksum.
+_ZERO_MILLISECONDS = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d|\d\d:\d\d:\d\d)\.000(?=Z$|[+-]\d\d:\d\d$|$)")
+
+
+def _canonical_times(records: list[dict]) -> list[dict]:
+    """The records with each time and date-time column (only those: a text that looks like a time is
+    the office's words) written without a ".000" fraction."""
+    time_fields: dict[str, set[str]] = {}
+    for record in records:
+        label = record["model"]
+        if label not in time_fields:
+            model = apps.get_model(label)
+            time_fields[label] = {
+                field.name for field in model._meta.concrete_fields if isinstance(field, (DateTimeField, TimeField))
+            }
+        fields = record.get("fields", {})
+        for name in time_fields[label] & fields.keys():
+            if isinstance(fields[name], str):
+                fields[name] = _ZERO_MILLISECONDS.sub(r"\1", fields[name])
+    return records
+
+
 def _manifest(records: list[dict]) -> dict:
     return {
         "format": FORMAT,
@@ -118,7 +144,7 @@ def backup_write(*, path: Path) -> Backup:
     call_command(
         "dumpdata", exclude=EXCLUDED, natural_foreign=True, natural_primary=True, stdout=out, verbosity=0
     )
-    records = json.loads(out.getvalue())
+    records = _canonical_times(json.loads(out.getvalue()))
     backup = Backup(manifest=_manifest(records), records=records)
     _write_private(path, json.dumps({"manifest": backup.manifest, "records": records}, indent=1, ensure_ascii=False))
     return backup
