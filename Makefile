@@ -58,8 +58,8 @@ lint: $(VENV)/.dev-installed
 	$(PY) -m ruff format --check .
 
 # After changing UI text: `make messages`, translate the new entries in each django.po, `make messages` again.
-# Each app keeps its own catalogue (core/locale, clusters/locale, kelurahan/locale, planner/locale); locale/ has the shared templates.
-MESSAGE_DIRS := core clusters kelurahan planner
+# Each app keeps its own catalogue (<app>/locale for core, clusters, dashboard, kelurahan, planner); locale/ has the shared templates.
+MESSAGE_DIRS := core clusters dashboard kelurahan planner
 messages: $(VENV)/.dev-installed
 	DEBUG=1 $(PY) manage.py makemessages --locale id --no-obsolete --ignore ".venv/*" --ignore "node_modules/*" \
 		--ignore "tests/*" $(foreach dir,$(MESSAGE_DIRS),--ignore "$(dir)/*")

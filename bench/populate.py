@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from clusters.models import Evaluation, FieldDeduction, Predicate, SelfAssessment
-from clusters.roles import ADMIN, STAFF, TASK_FORCE
 from clusters.services import evaluation_create
+from core.roles import ADMIN, STAFF, TASK_FORCE
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
 from planner.models import Scenario, ScenarioItem
 

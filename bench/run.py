@@ -46,13 +46,13 @@ TARGET_REPORT_MS = 300
 # (label, URL name, kwargs as a function of the database) — pages the issue lists, as far as they exist.
 PAGES = [
     ("trivial view", "bench-trivial", {}),
-    ("dashboard", "clusters:home", {}),
+    ("dashboard", "dashboard:home", {}),
     ("evaluation detail", "clusters:evaluation-detail", {"year": 2019}),
     ("self-assessment form", "clusters:self-assessment-edit", {"year": 2019, "cluster": "KLB"}),
     ("kelurahan list", "kelurahan:kelurahan-list", {}),
     ("PATBM coverage", "kelurahan:coverage", {}),
     ("planner", "planner:planner", {}),
-    ("printable report", "clusters:evaluation-report", {"year": 2019}),
+    ("printable report", "dashboard:evaluation-report", {"year": 2019}),
 ]
 
 

@@ -1,7 +1,7 @@
 """`python -m bench.uploads`: time and peak memory of reading hostile and largest-allowed uploads.
 
 Target (issue #15): every upload of at most IMPORT_MAX_BYTES is answered within 2 s and 200 MB.
-Each file is read by `clusters.tables.read_table` with the production limits (500 rows), once for
+Each file is read by `core.tables.read_table` with the production limits (500 rows), once for
 the time and once under tracemalloc for the peak (tracemalloc slows the run, so not both at once).
 Exits non-zero when a file misses the target.
 """
@@ -12,8 +12,8 @@ import sys
 import time
 import tracemalloc
 
-from clusters import tables
-from clusters.tables import TableError, read_table
+from core import tables
+from core.tables import TableError, read_table
 from tests import upload_files as files
 
 MAX_ROWS = 500

@@ -1,6 +1,6 @@
 """Self-assessment scores from a spreadsheet: a preview of every row, then all rows or none.
 
-The uploaded file is parsed once (by `clusters.tables`), checked row by row against the
+The uploaded file is parsed once (by `core.tables`), checked row by row against the
 evaluation, and turned into a preview. The changes travel to the confirm step inside a signed
 token (`django.core.signing`), so nothing about the upload is stored on the server; the confirm
 step saves through `services.self_assessments_update`, whose row versions refuse rows that
@@ -13,43 +13,18 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core import signing
-from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from clusters import services
 from clusters.models import Evaluation, SelfAssessment
-from clusters.tables import Table
+from core.imports import ImportRefused, TokenInvalid, find_column, import_reason, number_problem, token_open, token_sign
 from core.numbers import NumberError, parse_decimal
+from core.tables import Table
 
 TOKEN_SALT = "clusters.score-import"
-TOKEN_MAX_AGE = 60 * 60  # seconds: a preview older than an hour must be uploaded again
-REASON_MAX_LENGTH = 100  # simple_history's history_change_reason column
 # An indicator number is digits, nothing else: "18.9" or "19,99" is no indicator at all.
 _INDICATOR_NUMBER = re.compile(r"^[0-9]{1,9}$")
-
-
-class ImportRefused(Exception):
-    """The file as a whole cannot be imported (missing columns); the message says why."""
-
-
-class TokenInvalid(Exception):
-    """The confirm form's token was altered, expired, or belongs to another evaluation."""
-
-
-def _column_names(msgid: str) -> set[str]:
-    names = set()
-    for language in ("id", "en"):
-        with translation.override(language):
-            names.add(_(msgid).casefold())
-    return names
-
-
-def find_column(header: list[str], msgid: str) -> str | None:
-    """The header cell that names `msgid` in Indonesian or English (any case), or None."""
-    names = _column_names(msgid)
-    return next((column for column in header if column.casefold() in names), None)
 
 
 @dataclass
@@ -133,20 +108,6 @@ def scores_preview(*, evaluation: Evaluation, table: Table, file_name: str) -> S
     return ScorePreview(evaluation=evaluation, file_name=file_name, rows=rows, stage_problem=stage_problem)
 
 
-def number_problem(column: str, text: str, error: NumberError) -> str:
-    """Why the cell of `column` holding `text` is not one number, naming the column and the text."""
-    value = text[:50]
-    if error.code == "ambiguous":
-        problem = _("“%(value)s” could mean two numbers: write it without a thousands separator (1000) or with "
-                    "two decimals (1,00).") % {"value": value}
-    elif error.code == "separators":
-        problem = _("“%(value)s” has more than one separator: use one decimal separator and no thousands "
-                    "separator, for example 1000,5.") % {"value": value}
-    else:
-        problem = _("Not a number: “%(value)s”.") % {"value": value}
-    return f"{column}: {problem}"
-
-
 def _check_row(line, cells, number_column, score_column, evidence_column, stored, seen) -> ImportRow:
     number_text = cells.get(number_column, "")
     row = ImportRow(line=line, number=number_text)
@@ -209,7 +170,7 @@ def preview_token(preview: ScorePreview) -> str:
     confirm (by anyone) is refused as a conflict instead of saving twice. Only the fields the file
     changes are written.
     """
-    return signing.dumps(
+    return token_sign(
         {
             "year": preview.evaluation.year,
             "file": preview.file_name,
@@ -221,7 +182,6 @@ def preview_token(preview: ScorePreview) -> str:
             ],
         },
         salt=TOKEN_SALT,
-        compress=True,
     )
 
 
@@ -233,11 +193,8 @@ class ConfirmedImport:
 
 def token_read(token: str, *, evaluation: Evaluation) -> ConfirmedImport:
     """The changes signed into `token`; TokenInvalid when altered, expired or made for another evaluation."""
-    try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature as error:  # SignatureExpired is a BadSignature too
-        raise TokenInvalid from error
-    if data.get("year") != evaluation.year:
+    data = token_open(token, salt=TOKEN_SALT)
+    if not isinstance(data, dict) or data.get("year") != evaluation.year:
         raise TokenInvalid
     # Only the fields the file changes are written, and checked against the values previewed.
     try:
@@ -256,5 +213,5 @@ def scores_import(*, evaluation: Evaluation, confirmed: ConfirmedImport) -> int:
 
     Raises what `services.self_assessments_update` raises (EditConflict, StageClosed, IntegrityError).
     """
-    reason = (_("Imported from %(file)s") % {"file": confirmed.file_name})[:REASON_MAX_LENGTH]
-    return services.self_assessments_update(evaluation=evaluation, changes=confirmed.changes, reason=reason)
+    return services.self_assessments_update(evaluation=evaluation, changes=confirmed.changes,
+                                            reason=import_reason(confirmed.file_name))

@@ -215,6 +215,7 @@ class SelfAssessment(models.Model):
             max_points=self.max_points,
             self_score=self.score,
             deductions=self.deduction_total,
+            name=self.indicator.name,
         )
 
 
@@ -300,22 +301,3 @@ class Predicate(models.Model):
         return scoring.Band(
             code=self.code, name=self.name, lower=self.lower_bound, lower_inclusive=self.lower_inclusive
         )
-
-
-class DataVersion(models.Model):
-    """One row whose `value` the database replaces with a random number on every write to what the
-    dashboard shows: scores, deductions, evaluations, indicators, clusters, predicates, kecamatan,
-    kelurahan and PATBM with its history (triggers, migration 0004). Admin edits, bulk updates and raw SQL are
-    caught as well as the app's own saves. A rolled-back write rolls the value back with it.
-
-    Cached figures are keyed by it, so they are never older than the data (see `selectors.data_version`).
-    """
-
-    value = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "data version"
-        default_permissions = ()
-
-    def __str__(self):
-        return str(self.value)

@@ -6,14 +6,22 @@ and views, charts and tests call these functions. Scores are `Decimal` with two 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 ZERO = Decimal("0.00")
 # Scores are published with two decimals: "above 700" means at least 700.01.
 STEP = Decimal("0.01")
 FULL_MARKS = Decimal("1000")
+
+# WHAT CAN STILL CHANGE in an evaluation's stage (`ResultStatus.changeable`): in the self-assessment
+# stage any indicator may still rise to its maximum (CHANGE_ALL); in the verification stages the
+# self-assessment is locked, so only the recoverable points (deductions avoided or won back) can still
+# be gained (CHANGE_RECOVERABLE); a final evaluation changes no more (CHANGE_NONE).
+CHANGE_ALL = "all"
+CHANGE_RECOVERABLE = "recoverable"
+CHANGE_NONE = "none"
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,7 @@ class IndicatorScore:
     max_points: Decimal
     self_score: Decimal | None = None
     deductions: Decimal = ZERO
+    name: str = field(default="", compare=False)  # for pages and charts; no rule reads it
 
     @property
     def is_scored(self) -> bool:
@@ -251,3 +260,19 @@ def deductions_compared(
         )
         for n in numbers
     ]
+
+
+def recurring_weaknesses(deductions_by_year: Mapping[int, Mapping[int, Decimal]]) -> set[int]:
+    """Indicator numbers deducted in two or more consecutive evaluations.
+
+    `deductions_by_year` maps each evaluated year to {indicator number: points deducted}. "Consecutive"
+    means consecutive evaluations, not calendar years: no award was held in 2020 or 2024, so 2019 and
+    2021 are consecutive.
+    """
+    years = sorted(deductions_by_year)
+    flagged: set[int] = set()
+    for earlier, later in zip(years, years[1:], strict=False):
+        lost_before = {number for number, points in deductions_by_year[earlier].items() if points > 0}
+        lost_after = {number for number, points in deductions_by_year[later].items() if points > 0}
+        flagged |= lost_before & lost_after
+    return flagged

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from clusters import history, planning, scoring
-from clusters.models import Cluster, DataVersion, Evaluation, FieldDeduction, Predicate, SelfAssessment
+from clusters import scoring
+from clusters.models import Cluster, Evaluation, FieldDeduction, Predicate, SelfAssessment
+from core import history
 
 # Stages from which the evaluation has a field result (deductions are final or being made).
 FIELD_RESULT_STAGES = (Evaluation.Stage.FIELD_VERIFICATION, Evaluation.Stage.FINAL)
@@ -66,10 +66,10 @@ class ResultStatus:
 
     @property
     def changeable(self) -> str:
-        """What planning may still raise in this stage (clusters/planning.py, WHAT CAN STILL CHANGE)."""
+        """What planning may still raise in this stage (WHAT CAN STILL CHANGE in scoring.py)."""
         if self.is_final:
-            return planning.CHANGE_NONE
-        return planning.CHANGE_ALL if self.scores_open else planning.CHANGE_RECOVERABLE
+            return scoring.CHANGE_NONE
+        return scoring.CHANGE_ALL if self.scores_open else scoring.CHANGE_RECOVERABLE
 
     @property
     def provisional_label(self) -> str:
@@ -94,20 +94,6 @@ def stage_history(evaluation: Evaluation, limit: int = 20) -> list:
     changes = [record for before, record in zip([None, *records], records, strict=False)
                if before is None or record.stage != before.stage]
     return changes[::-1][:limit]
-
-
-def data_version() -> int:
-    """The database's current data version (one query); it changes with every write to the data the
-    dashboard shows (see `DataVersion`).
-
-    Read it *before* the data it keys: content computed from newer data and stored under an older
-    version is never served once the newer version is read, whereas the reverse would be stale.
-    """
-    # Plain SQL: read on every dashboard, list and coverage request, it skips the ORM's query building.
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {DataVersion._meta.db_table} WHERE id = 1")
-        row = cursor.fetchone()
-    return 0 if row is None else row[0]
 
 
 def evaluation_scores(evaluation: Evaluation) -> list[scoring.IndicatorScore]:
@@ -155,11 +141,16 @@ class EvaluationSummary:
         return self.result.is_final
 
 
-def evaluation_summaries() -> list[EvaluationSummary]:
-    """Every evaluation, newest first, with its headline numbers (three queries in all)."""
-    evaluations = list(Evaluation.objects.latest_first())
+def evaluation_summaries(*, up_to_year: int | None = None,
+                         bands: list[scoring.Band] | None = None) -> list[EvaluationSummary]:
+    """Every evaluation (up to `up_to_year`), newest first, with its headline numbers and scores (three
+    queries in all, whatever the number of years or indicators; two when the caller has the `bands`)."""
+    evaluations = Evaluation.objects.latest_first()
+    if up_to_year is not None:
+        evaluations = evaluations.filter(year__lte=up_to_year)
+    evaluations = list(evaluations)
     scores = scores_by_evaluation(evaluations)
-    bands = predicate_bands()
+    bands = predicate_bands() if bands is None else bands
     goal = nindya_band(bands)
     return [
         EvaluationSummary(evaluation, scoring.summarize(scores[evaluation.pk], bands, goal), scores[evaluation.pk])
@@ -182,98 +173,6 @@ def cluster_labels() -> list[ClusterLabel]:
         name = cluster.name_en if english and cluster.name_en else cluster.name
         labels.append(ClusterLabel(cluster.code, name, name.split(":")[0].strip()))
     return labels
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    """What the home page shows, read in a fixed number of queries.
-
-    `evaluations` run oldest first. `reference` is the latest *final* evaluation (where the city
-    stands), `previous` the final one before it, and `provisional` the evaluations after the
-    reference that are not final yet (their numbers are provisional for their stage), oldest first.
-    """
-
-    evaluations: list[EvaluationSummary]
-    bands: list[scoring.Band]
-    goal: scoring.Band | None
-    clusters: list[ClusterLabel]
-    indicator_names: dict[tuple[int, int], str]
-    # Indicator numbers deducted in two or more consecutive field results (clusters/planning.py).
-    recurring: tuple[int, ...] = ()
-
-    @property
-    def latest(self) -> EvaluationSummary | None:
-        return self.evaluations[-1] if self.evaluations else None
-
-    @property
-    def _final(self) -> list[EvaluationSummary]:
-        return [item for item in self.evaluations if item.is_final]
-
-    @property
-    def reference(self) -> EvaluationSummary | None:
-        final = self._final
-        return final[-1] if final else None
-
-    @property
-    def previous(self) -> EvaluationSummary | None:
-        reference = self.reference
-        return self.final_before(reference) if reference is not None else None
-
-    def final_before(self, item: EvaluationSummary) -> EvaluationSummary | None:
-        """The latest final evaluation from a year before `item`'s, or None."""
-        earlier = [other for other in self._final if other.year < item.year]
-        return earlier[-1] if earlier else None
-
-    def summary_for(self, year: int) -> EvaluationSummary | None:
-        return next((item for item in self.evaluations if item.year == year), None)
-
-    @property
-    def provisional(self) -> list[EvaluationSummary]:
-        reference = self.reference
-        return [item for item in self.evaluations
-                if not item.is_final and (reference is None or item.year > reference.year)]
-
-    @property
-    def in_progress(self) -> EvaluationSummary | None:
-        """The latest evaluation when it is not final yet."""
-        latest = self.latest
-        return latest if latest is not None and not latest.is_final else None
-
-    def indicator_name(self, item: EvaluationSummary, number: int) -> str:
-        return self.indicator_names.get((item.evaluation.pk, number), "")
-
-
-def dashboard(*, up_to_year: int | None = None) -> Dashboard:
-    """Every evaluation with its scores and summary, the predicate bands and the clusters
-    (four queries, whatever the number of years or indicators).
-
-    `up_to_year` leaves out later evaluations: the dashboard as it stood for that year's report.
-    """
-    evaluations = Evaluation.objects.order_by("year")
-    if up_to_year is not None:
-        evaluations = evaluations.filter(year__lte=up_to_year)
-    evaluations = list(evaluations)
-    scores: dict[int, list[scoring.IndicatorScore]] = {evaluation.pk: [] for evaluation in evaluations}
-    names: dict[tuple[int, int], str] = {}
-    for row in SelfAssessment.objects.filter(evaluation_id__in=list(scores)).for_scoring():
-        scores[row.evaluation_id].append(row.to_score())
-        names[(row.evaluation_id, row.indicator.number)] = row.indicator.name
-    bands = predicate_bands()
-    goal = nindya_band(bands)
-    summaries = [
-        EvaluationSummary(evaluation, scoring.summarize(scores[evaluation.pk], bands, goal), scores[evaluation.pk])
-        for evaluation in evaluations
-    ]
-    deductions = {item.year: {s.number: s.deductions for s in item.scores} for item in summaries
-                  if item.has_field_result}
-    return Dashboard(
-        evaluations=summaries,
-        bands=bands,
-        goal=goal,
-        clusters=cluster_labels(),
-        indicator_names=names,
-        recurring=tuple(sorted(planning.recurring_weaknesses(deductions))),
-    )
 
 
 @dataclass(frozen=True)
@@ -371,7 +270,7 @@ def evaluation_detail(evaluation: Evaluation, *, with_recurring: bool = True) ->
         for cluster in clusters
     ]
     recurring = (
-        tuple(sorted(planning.recurring_weaknesses(deduction_history(evaluation.year)))) if with_recurring else ()
+        tuple(sorted(scoring.recurring_weaknesses(deduction_history(evaluation.year)))) if with_recurring else ()
     )
     return EvaluationDetail(evaluation, scoring.summarize(scores, bands, goal), sections, goal, bands, recurring)
 

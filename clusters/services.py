@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from django.db.models import F, Max
 from simple_history.utils import bulk_create_with_history
 
 from clusters.models import Cluster, Evaluation, FieldDeduction, Indicator, Predicate, SelfAssessment
+from core.loading import LoadReport
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 INDICATORS_CSV = DATA_DIR / "kla_indicators.csv"
@@ -42,22 +43,6 @@ PREDICATES = [
     ("utama", "Utama", Decimal("800"), False),
     ("kla", "KLA", Decimal("900"), False),
 ]
-
-
-@dataclass
-class LoadReport:
-    """What a reference-data load did, per kind of record."""
-
-    created: dict[str, int] = field(default_factory=dict)
-    existing: dict[str, int] = field(default_factory=dict)
-
-    def count(self, kind: str, created: bool) -> None:
-        bucket = self.created if created else self.existing
-        bucket[kind] = bucket.get(kind, 0) + 1
-
-    @property
-    def changed(self) -> bool:
-        return any(self.created.values())
 
 
 @transaction.atomic

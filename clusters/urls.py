@@ -5,11 +5,9 @@ from clusters import views
 app_name = "clusters"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("evaluasi/", views.evaluation_list, name="evaluation-list"),
     path("evaluasi/tambah/", views.evaluation_create, name="evaluation-create"),
     path("evaluasi/<int:year>/", views.evaluation_detail, name="evaluation-detail"),
-    path("evaluasi/<int:year>/laporan/", views.evaluation_report, name="evaluation-report"),
     path("evaluasi/<int:year>/tahap/", views.evaluation_stage, name="evaluation-stage"),
     path("evaluasi/<int:year>/klaster/<str:cluster>/", views.self_assessment_edit, name="self-assessment-edit"),
     path("evaluasi/<int:year>/indikator/<int:number>/pengurangan/", views.deduction_list, name="deduction-list"),

@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from clusters import charts, exports, imports, selectors, services
-from clusters.forms import DeductionForm, SelfAssessmentFormSet, SpreadsheetUploadForm, StageForm
+from clusters import exports, imports, selectors, services
+from clusters.forms import DeductionForm, SelfAssessmentFormSet, StageForm
 from clusters.models import Cluster, Evaluation, FieldDeduction, Indicator, SelfAssessment
 from clusters.selectors import evaluation_summaries
+from core.caching import page_cache
 from core.formsets import formset_is_the_pages, whole_number_or_none
 from core.spreadsheets import download
-from kelurahan import charts as kelurahan_charts
-from kelurahan.selectors import coverage_report, patbm_coverage
+from core.uploads import SpreadsheetUploadForm
 
 # A save refused because of the stage or someone else's edit answers 409 Conflict, with the page.
 CONFLICT = 409
@@ -35,29 +35,6 @@ FORM_NOT_THE_PAGES = gettext_lazy(
 )
 # The database's trigger refused the deduction (a score changed meanwhile under the form's check).
 DEDUCTIONS_ABOVE_SCORE = gettext_lazy("Nothing was saved: deductions may not exceed the self-assessment score.")
-
-
-@require_GET
-@permission_required("clusters.view_evaluation", raise_exception=True)
-def home(request):
-    """The dashboard: the latest result, the gap to Nindya, five charts and PATBM coverage.
-
-    The template caches its body per data version, language and role; the figures are computed
-    lazily, only when that cache misses.
-    """
-    version = selectors.data_version()  # before the data: see data_version()
-    dashboard = SimpleLazyObject(selectors.dashboard)
-    return render(
-        request,
-        "clusters/home.html",
-        {
-            "data_version": version,
-            "dashboard": dashboard,
-            "summaries": SimpleLazyObject(lambda: list(reversed(dashboard.evaluations))),
-            "charts": SimpleLazyObject(lambda: charts.dashboard_charts(dashboard)),
-            "coverage": SimpleLazyObject(patbm_coverage),
-        },
-    )
 
 
 @require_GET
@@ -98,43 +75,15 @@ def evaluation_create(request):
 def evaluation_detail(request, year):
     """One evaluation's scores by cluster. The template caches the body per data version, language and
     the permissions it shows links for; the scores are read lazily, only when that cache misses."""
-    version = selectors.data_version()  # before the data: see data_version()
+    cached = page_cache(request, "evaluation-detail", domains=("clusters",), vary=(year,),
+                        permissions=("clusters.change_evaluation", "clusters.change_selfassessment"))
     evaluation = get_object_or_404(Evaluation, year=year)
     context = {
-        "data_version": version,
+        "page_cache": cached,
         "evaluation": evaluation,
         "detail": SimpleLazyObject(lambda: selectors.evaluation_detail(evaluation)),
     }
     return render(request, "clusters/evaluation_detail.html", context)
-
-
-@require_GET
-@permission_required("clusters.view_evaluation", raise_exception=True)
-def evaluation_report(request, year):
-    """A printable report of one evaluation for the task force's coordination meeting: the
-    dashboard as it stood for that year, the evaluation's losses with the jurors' reasons, and
-    PATBM coverage per kecamatan today."""
-    dashboard = selectors.dashboard(up_to_year=year)
-    item = dashboard.summary_for(year)
-    if item is None:
-        raise Http404
-    evaluation = item.evaluation
-    coverage = coverage_report(timeline=False, per_page=None)  # every kecamatan
-    report_charts = charts.dashboard_charts(dashboard, focus=item)
-    reasons = selectors.deduction_reasons(evaluation) if item.has_field_result else {}
-    context = {
-        "evaluation": evaluation,
-        "dashboard": dashboard,
-        "item": item,
-        "has_scores": item.summary.scored > 0,
-        "charts": report_charts,
-        # Each indicator that lost points (this year or in the field result before) with the jurors' reasons.
-        "loss_rows": [(change, name, reasons.get(change.number, [])) for change, name in report_charts.loss_indicators],
-        "coverage": coverage,
-        "kecamatan_figure": kelurahan_charts.kecamatan_figure(coverage.by_kecamatan) if coverage.rows else None,
-        "generated_at": timezone.localtime(),
-    }
-    return render(request, "clusters/evaluation_report.html", context)
 
 
 @permission_required("clusters.change_evaluation", raise_exception=True)

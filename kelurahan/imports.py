@@ -12,15 +12,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.core import signing
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from clusters.imports import TOKEN_MAX_AGE, ImportRefused, TokenInvalid, find_column, number_problem
-from clusters.tables import Table
+from core.imports import ImportRefused, TokenInvalid, find_column, import_reason, number_problem, token_open, token_sign
 from core.numbers import NumberError, parse_whole_number
+from core.tables import Table
 from kelurahan import services
 from kelurahan.forms import PatbmForm, patbm_version
 from kelurahan.models import Kelurahan, Patbm
@@ -183,10 +182,10 @@ def patbm_preview(*, table: Table, file_name: str) -> PatbmPreview:
 
 
 def preview_token(preview: PatbmPreview) -> str:
-    return signing.dumps(
+    return token_sign(
         {"file": preview.file_name,
          "changes": [[row.kelurahan.pk, row.version, row.new] for row in preview.changes]},
-        salt=TOKEN_SALT, compress=True,
+        salt=TOKEN_SALT,
     )
 
 
@@ -199,11 +198,11 @@ class PatbmImportRefused(Exception):
 
 
 def token_read(token: str) -> tuple[str, list]:
+    data = token_open(token, salt=TOKEN_SALT)
     try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature as error:
+        return data["file"], data["changes"]
+    except (TypeError, KeyError) as error:  # a token signed in an older format
         raise TokenInvalid from error
-    return data["file"], data["changes"]
 
 
 @transaction.atomic
@@ -215,7 +214,7 @@ def patbm_import(*, token: str) -> tuple[str, int]:
     Returns (file name, number of rows saved).
     """
     file_name, changes = token_read(token)
-    reason = (_("Imported from %(file)s") % {"file": file_name})[:100]
+    reason = import_reason(file_name)
     kelurahan = Kelurahan.objects.in_bulk([pk for pk, _version, _data in changes])
     refused = []
     for pk, version, data in changes:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.db import IntegrityError, transaction
 
-from clusters.services import LoadReport
+from core.loading import LoadReport
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
 
 WILAYAH_CSV = Path(__file__).resolve().parent / "data" / "kota_bogor_wilayah.csv"

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
-from clusters.forms import SpreadsheetUploadForm
-from clusters.imports import ImportRefused, TokenInvalid
-from clusters.selectors import data_version
+from core.caching import page_cache
+from core.imports import ImportRefused, TokenInvalid
 from core.spreadsheets import download
+from core.uploads import SpreadsheetUploadForm
 from kelurahan import charts, imports, selectors, services
 from kelurahan.exports import patbm_register_table
 from kelurahan.forms import KecamatanForm, KelurahanFilterForm, KelurahanForm, PatbmForm, patbm_version
@@ -38,7 +38,10 @@ class KelurahanListView(PermissionRequiredMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        self.version = data_version()  # before the data: see data_version()
+        # Before the data: see core.data_version.data_versions.
+        self.page_cache = page_cache(self.request, "kelurahan-list", domains=("kelurahan",),
+                                     permissions=("kelurahan.add_kelurahan", "kelurahan.change_patbm"),
+                                     vary=(self.request.GET.urlencode(),))
         self.filter_form = KelurahanFilterForm(self.request.GET or None)
         filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         kecamatan = filters.get("kecamatan")
@@ -53,7 +56,7 @@ class KelurahanListView(PermissionRequiredMixin, ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
         sql, params = queryset.query.sql_with_params()
-        key = f"kelurahan-count:{self.version}:{hashlib.sha256(repr((sql, params)).encode()).hexdigest()}"
+        key = f"kelurahan-count:{self.page_cache.versions}:{hashlib.sha256(repr((sql, params)).encode()).hexdigest()}"
         paginator.count = cache.get_or_set(key, queryset.count)  # Paginator.count is a cached property
         return paginator
 
@@ -61,7 +64,7 @@ class KelurahanListView(PermissionRequiredMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            filter_form=self.filter_form, query_string=query.urlencode(), data_version=self.version, **kwargs
+            filter_form=self.filter_form, query_string=query.urlencode(), page_cache=self.page_cache, **kwargs
         )
 
 
@@ -287,12 +290,15 @@ def coverage(request):
     version, day, page, search, language and role: never older than the data, and computed here
     (lazily) only when that cache misses.
     """
-    version = data_version()  # before the data: see data_version()
     page = (request.GET.get("page") or "1")[:10]
     kecamatan_query = request.GET.get("kecamatan", "").strip()[:100]
+    today = timezone.localdate()  # the timeline runs up to today
+    # Before the data: see core.data_version.data_versions.
+    cached = page_cache(request, "coverage", domains=("kelurahan",), permissions=("kelurahan.add_kelurahan",),
+                        vary=(today, page, kecamatan_query))
 
     def build_report():
-        totals = cache.get_or_set(f"patbm-coverage-totals:{version}", selectors.coverage_totals)
+        totals = cache.get_or_set(f"patbm-coverage-totals:{cached.versions}", selectors.coverage_totals)
         return selectors.coverage_report(totals=totals, page=page, kecamatan_query=kecamatan_query)
 
     report = SimpleLazyObject(build_report)
@@ -302,8 +308,7 @@ def coverage(request):
         request,
         "kelurahan/coverage.html",
         {
-            "data_version": version,
-            "today": timezone.localdate(),  # the timeline runs up to today
+            "page_cache": cached,
             "page": page,
             "kecamatan_query": kecamatan_query,
             "report": report,

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "clusters",
+    "dashboard",
     "kelurahan",
     "planner",
 ]

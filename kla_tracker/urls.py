@@ -22,6 +22,7 @@ urlpatterns = [
     path("kelurahan/", include("kelurahan.urls")),
     path("rencana/", include("planner.urls")),
     path("", include("clusters.urls")),
+    path("", include("dashboard.urls")),
 ]
 
 # Django's own 500 view renders without the request (no navigation); this one tries with it first.

@@ -6,3 +6,5 @@ class PlannerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "planner"
     verbose_name = _("Planner")
+    # Models staff write (core.roles); the task force reads every model of the app.
+    staff_writes = ("scenario", "scenarioitem")

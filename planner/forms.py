@@ -4,17 +4,17 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from clusters import planning
 from clusters.models import Predicate
 from core.forms import DecimalInput, LocalDateField, LocalDecimalField, LocalIntegerField, column_char_field
 from core.numbers import format_decimal
+from planner import planning
 from planner.models import Office, Scenario, ScenarioItem
 
 SAVE, SUGGEST = "save", "suggest"
 
 
 def locked_target_error(start: planning.Start) -> forms.ValidationError:
-    """A target above what the stage still lets change (WHAT CAN STILL CHANGE in clusters/planning.py)."""
+    """A target above what the stage still lets change (WHAT CAN STILL CHANGE in planner/planning.py)."""
     ceiling = format_decimal(start.ceiling)
     if start.changeable == planning.CHANGE_NONE:
         message = _("The evaluation is final: the target may be at most the starting score, %(ceiling)s.")

@@ -8,10 +8,11 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from clusters import planning, scoring
+from clusters import scoring
 from clusters.models import Evaluation, Predicate, SelfAssessment
 from clusters.selectors import ResultStatus, deduction_history, final_before, predicate_bands, result_status
 from kelurahan.selectors import patbm_coverage
+from planner import planning
 from planner.models import IndicatorOffice, Office, PatbmRule, Scenario, ScenarioItem
 
 
@@ -118,7 +119,7 @@ def planner(
     predicates: list[Predicate] | None = None,
 ) -> Planner:
     """The planner for `evaluation` towards `goal`: per indicator the start (STARTING RULE in
-    clusters/planning.py), the suggested minimal set, recurring weaknesses and the PATBM rule
+    planner/planning.py), the suggested minimal set, recurring weaknesses and the PATBM rule
     (eight queries; `predicates`, ascending, saves one)."""
     history = deduction_history(evaluation.year)
     rows = list(SelfAssessment.objects.filter(evaluation=evaluation).for_scoring())
@@ -135,7 +136,7 @@ def planner(
     gap = scoring.gap_to(base_total, goal.to_band())
     suggestion = planning.suggest(gap, planning.start_opportunities(starts, efforts))
     chosen = {item.number for item in suggestion.items}
-    recurring = planning.recurring_weaknesses(history)
+    recurring = scoring.recurring_weaknesses(history)
     years = list(history)
     predicates = predicates if predicates is not None else list(Predicate.objects.order_by("lower_bound"))
     return Planner(

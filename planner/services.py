@@ -9,9 +9,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 
-from clusters import planning
 from clusters.models import Evaluation, Indicator, Predicate
-from clusters.services import EditConflict, LoadReport
+from clusters.services import EditConflict
+from core.loading import LoadReport
+from planner import planning
 from planner.models import IndicatorOffice, Office, PatbmRule, Scenario, ScenarioItem
 
 # Perangkat daerah of Kota Bogor with the indicators each owns by default (admins change both).

@@ -10,11 +10,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clusters import planning
 from clusters.models import Predicate
 from clusters.services import EditConflict
 from core.formsets import formset_is_the_pages, whole_number_or_none
-from planner import selectors, services
+from planner import planning, selectors, services
 from planner.forms import SAVE, SUGGEST, ActionPlanFormSet, PlannerForm
 from planner.models import Office, Scenario, ScenarioItem
 

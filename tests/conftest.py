@@ -2,10 +2,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from clusters import roles
-from clusters.demo import demo_load
-from clusters.roles import roles_ensure
-from clusters.services import LoadReport, framework_load
+from clusters.services import framework_load
+from core import roles
+from core.loading import LoadReport
+from core.roles import roles_ensure
+from dashboard.demo import demo_load
 from kelurahan.services import wilayah_load
 
 

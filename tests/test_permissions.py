@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from clusters import imports
 from clusters.models import Evaluation, FieldDeduction, SelfAssessment
 from clusters.services import evaluation_create
-from clusters.tables import read_table
+from core.tables import read_table
 from kelurahan import imports as patbm_imports
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
 from planner.models import Office, Scenario, ScenarioItem
@@ -120,7 +120,7 @@ def _patbm_import_token(world):
 
 
 ROUTES: dict[str, Route] = {
-    "clusters:home": Route(),
+    "dashboard:home": Route(),
     "clusters:evaluation-list": Route(),
     "clusters:evaluation-create": Route(get=ADMINS, post=ADMINS, post_data=lambda world: {"confirm_year": "2021"}),
     "clusters:evaluation-detail": Route(kwargs=lambda w: {"year": w.open_year}),
@@ -179,7 +179,7 @@ ROUTES: dict[str, Route] = {
     "kelurahan:patbm-import": Route(get=WRITERS, post=WRITERS, post_data=_patbm_import_upload, writes=False),
     "kelurahan:patbm-import-confirm": Route(get=NOBODY, post=WRITERS, post_data=_patbm_import_token),
     # --- issue 6: printable report ---
-    "clusters:evaluation-report": Route(kwargs=lambda w: {"year": w.verifying_year}),
+    "dashboard:evaluation-report": Route(kwargs=lambda w: {"year": w.verifying_year}),
     # --- issue 7: planner, scenarios, action plans, offices ---
     "planner:planner": Route(post=WRITERS, post_data=lambda w: _planner_form(w)),
     # --- issue 14: trying a what-if is reading: every role may suggest again; it writes nothing ---
@@ -218,7 +218,7 @@ def _action_plan_form(world):
 def _planner_world(world):
     """A scenario of the latest evaluation raising indicator 3 to its maximum, and the default offices."""
     from clusters.models import Predicate
-    from clusters.services import LoadReport
+    from core.loading import LoadReport
     from planner import services as planner_services
 
     planner_services.planner_defaults_load(report=LoadReport())

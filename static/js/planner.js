@@ -1,5 +1,5 @@
 // Planner: the projected total, its predicate and the remaining gap follow every change of a target or
-// of the assumed PATBM coverage. Same rule as clusters/planning.py (patbm_points, projected_total); the
+// of the assumed PATBM coverage. Same rule as planner/planning.py (patbm_points, projected_total); the
 // server recomputes with that rule when a scenario is saved, and its numbers are the ones kept.
 // Typed numbers are read by the server's rule (numbers.js): an unreadable target or count is marked
 // and the projection shows "—" until it is corrected. A target above what the stage still lets change

@@ -69,7 +69,7 @@ def artifacts():
 
 def log_in(page, live_server, username: str, form_url: str = "/akun/login/") -> None:
     """Logs in through the real log-in form as one of the demo users."""
-    from clusters.demo import DEMO_USERS
+    from dashboard.demo import DEMO_USERS
 
     user = next(user for user in DEMO_USERS if user.username == username)
     page.goto(f"{live_server.url}{form_url}")

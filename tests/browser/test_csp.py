@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from clusters.models import Evaluation
-from clusters.services import LoadReport
+from core.loading import LoadReport
 from kelurahan.models import Kelurahan
 from planner.models import Office, Scenario
 from planner.services import planner_defaults_load
@@ -23,13 +23,13 @@ def test_pages_raise_no_content_security_policy_violations(live_server, page, de
     planner_defaults_load(report=LoadReport())
     log_in(page, live_server, "admin")
     pages = [
-        reverse("clusters:home"),
+        reverse("dashboard:home"),
         reverse("admin:index"),
         reverse("admin:kelurahan_kelurahan_changelist"),
         reverse("admin:clusters_evaluation_change", args=[Evaluation.objects.get(year=2018).pk]),
         reverse("clusters:evaluation-list"),
         reverse("clusters:evaluation-detail", kwargs={"year": 2018}),
-        reverse("clusters:evaluation-report", kwargs={"year": 2018}),
+        reverse("dashboard:evaluation-report", kwargs={"year": 2018}),
         reverse("clusters:self-assessment-edit", kwargs={"year": 2019, "cluster": "KLB"}),
         reverse("clusters:deduction-list", kwargs={"year": 2018, "number": 3}),
         reverse("clusters:indicator-history", kwargs={"year": 2018, "number": 3}),

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from clusters.demo import DEMO_USERS
+from dashboard.demo import DEMO_USERS
 
 CHARTS = ["chart-standing", "chart-clusters", "chart-years", "chart-losses", "chart-headroom"]
 

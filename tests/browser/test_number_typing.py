@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from clusters.models import SelfAssessment
-from clusters.services import LoadReport
+from core.loading import LoadReport
 from core.numbers import NumberError, format_decimal, parse_decimal
 from planner.services import planner_defaults_load
 from tests.browser.conftest import launch_chromium, log_in

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from clusters.services import LoadReport
+from core.loading import LoadReport
 from planner.models import Scenario
 from planner.services import planner_defaults_load
 from tests.browser.conftest import log_in

@@ -17,7 +17,7 @@ SECTIONS = ["Ringkasan", "Dari tahun ke tahun", "Poin yang hilang di verifikasi 
 
 
 def _print_to_pdf(page, live_server, year, artifacts):
-    page.goto(f"{live_server.url}{reverse('clusters:evaluation-report', kwargs={'year': year})}")
+    page.goto(f"{live_server.url}{reverse('dashboard:evaluation-report', kwargs={'year': year})}")
     # charts.js marks the page once every figure (screen and paper copies) is drawn.
     page.wait_for_selector("html[data-charts-drawn]", state="attached")
     page.wait_for_load_state("networkidle")
@@ -79,7 +79,7 @@ def test_2019_report_prints_the_self_assessment_so_far_without_a_field_result(li
 def test_print_button_prints_once_the_charts_are_drawn(live_server, page, demo):
     log_in(page, live_server, "gugus")
     page.add_init_script("window.print = () => { document.documentElement.dataset.printed = 'yes'; };")
-    page.goto(f"{live_server.url}{reverse('clusters:evaluation-report', kwargs={'year': 2018})}")
+    page.goto(f"{live_server.url}{reverse('dashboard:evaluation-report', kwargs={'year': 2018})}")
     page.get_by_role("button", name="Cetak").click()
     page.wait_for_selector("html[data-printed=yes]", state="attached")
     assert page.evaluate("document.documentElement.dataset.chartsDrawn") == "true"
@@ -91,7 +91,7 @@ def test_print_button_prints_once_the_charts_are_drawn(live_server, page, demo):
 def test_report_reads_on_screen_without_horizontal_scrolling(live_server, page, demo, artifacts, width, height, name):
     page.set_viewport_size({"width": width, "height": height})
     log_in(page, live_server, "gugus")
-    page.goto(f"{live_server.url}{reverse('clusters:evaluation-report', kwargs={'year': 2018})}")
+    page.goto(f"{live_server.url}{reverse('dashboard:evaluation-report', kwargs={'year': 2018})}")
     page.wait_for_selector("html[data-charts-drawn]", state="attached")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.locator("#chart-clusters .main-svg").first.is_visible()

@@ -3,8 +3,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from clusters.demo import DEMO_USERS
 from clusters.models import Evaluation, FieldDeduction, SelfAssessment
+from dashboard.demo import DEMO_USERS
 
 
 def _log_in(page, live_server, username):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from clusters.tables import read_table
+from core.tables import read_table
 
 pytestmark = pytest.mark.django_db
 

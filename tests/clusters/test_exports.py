@@ -8,9 +8,9 @@ from openpyxl import load_workbook
 
 from clusters.exports import evaluation_score_table
 from clusters.models import Evaluation
-from clusters.tables import read_table
 from core.numbers import parse_decimal
 from core.spreadsheets import to_csv, to_xlsx
+from core.tables import read_table
 
 pytestmark = pytest.mark.django_db
 

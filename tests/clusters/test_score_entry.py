@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from clusters import roles
 from clusters.models import Evaluation, SelfAssessment
+from core import roles
 from tests.html_forms import form_data
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from clusters import imports, services
+from clusters import services
 from clusters.models import Evaluation, SelfAssessment
 from clusters.services import ScoreChange, evaluation_stage_change
+from core import imports as core_imports
 from tests import upload_files
 
 pytestmark = pytest.mark.django_db
@@ -307,7 +308,7 @@ def test_preview_writes_nothing_even_when_valid(staff_client):
     response = _upload(staff_client, 2019, "nilai.csv", _csv([["21", "5", "baru"]]))
     assert re.search(r'name="token" value="[^"]+"', response.content.decode())
     assert list(SelfAssessment.objects.values_list("pk", "score", "evidence", "version")) == before
-    assert imports.TOKEN_MAX_AGE == 3600
+    assert core_imports.TOKEN_MAX_AGE == 3600
 
 
 def test_a_thousand_in_a_comma_separated_csv_cannot_be_confirmed(staff_client):

@@ -4,7 +4,8 @@ import pytest
 
 from clusters.models import Indicator, SelfAssessment
 from clusters.selectors import evaluation_scores, evaluation_summaries
-from clusters.services import LoadReport, evaluation_create, framework_load
+from clusters.services import evaluation_create, framework_load
+from core.loading import LoadReport
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from clusters import planning
+from clusters import scoring
 from clusters.models import Evaluation, FieldDeduction, SelfAssessment
 from clusters.selectors import ResultStatus
 
@@ -20,14 +20,14 @@ Stage = Evaluation.Stage
 @pytest.mark.parametrize(
     ("stage", "deductions", "final", "field", "label", "changeable"),
     [
-        (Stage.SELF_ASSESSMENT, D("0"), False, False, "provisional, self-assessment in progress", planning.CHANGE_ALL),
+        (Stage.SELF_ASSESSMENT, D("0"), False, False, "provisional, self-assessment in progress", scoring.CHANGE_ALL),
         (Stage.ADMIN_VERIFICATION, D("0"), False, False, "provisional, administrative verification in progress",
-         planning.CHANGE_RECOVERABLE),
+         scoring.CHANGE_RECOVERABLE),
         (Stage.ADMIN_VERIFICATION, D("2"), False, True, "provisional, administrative verification in progress",
-         planning.CHANGE_RECOVERABLE),
+         scoring.CHANGE_RECOVERABLE),
         (Stage.FIELD_VERIFICATION, D("0"), False, True, "provisional, field verification in progress",
-         planning.CHANGE_RECOVERABLE),
-        (Stage.FINAL, D("0"), True, True, "", planning.CHANGE_NONE),
+         scoring.CHANGE_RECOVERABLE),
+        (Stage.FINAL, D("0"), True, True, "", scoring.CHANGE_NONE),
     ],
 )
 def test_result_status_says_per_stage_what_is_final_and_what_is_provisional(
@@ -76,7 +76,7 @@ def _headline(html):
 def test_dashboard_in_field_verification_keeps_2018_final_and_labels_2019_provisional(client, at_stage,
                                                                                       task_force_user):
     at_stage(Stage.FIELD_VERIFICATION, "4.5")
-    headline = _headline(_get(client, task_force_user, "clusters:home"))
+    headline = _headline(_get(client, task_force_user, "dashboard:home"))
     final = _between(headline, 'id="headline-result"', 'id="headline-progress-2019"')
     assert "Nilai akhir 2018" in final and "683,20" in final and "Madya" in final
     assert "Nilai akhir 2019" not in headline
@@ -88,7 +88,7 @@ def test_dashboard_in_field_verification_keeps_2018_final_and_labels_2019_provis
 
 
 def test_dashboard_in_self_assessment_says_the_predicate_only_as_provisional(client, demo, task_force_user):
-    headline = _headline(_get(client, task_force_user, "clusters:home"))
+    headline = _headline(_get(client, task_force_user, "dashboard:home"))
     assert "Nilai akhir 2018" in headline and "683,20" in headline
     provisional = headline[headline.index('id="headline-progress-2019"'):]
     assert "Penilaian mandiri 2019, sedang berjalan" in provisional and "562,40" in provisional
@@ -99,7 +99,7 @@ def test_dashboard_in_administrative_verification_labels_the_self_assessment_for
     client, at_stage, task_force_user
 ):
     at_stage(Stage.ADMIN_VERIFICATION)
-    html = _get(client, task_force_user, "clusters:home")
+    html = _get(client, task_force_user, "dashboard:home")
     headline = _headline(html)
     assert "Penilaian mandiri 2019 (sementara, verifikasi administrasi berjalan)" in headline
     assert "562,40" in headline and "Nilai akhir 2018" in headline
@@ -111,7 +111,7 @@ def test_dashboard_once_2019_is_final_shows_it_as_the_final_result_and_nothing_p
     client, at_stage, task_force_user
 ):
     at_stage(Stage.FINAL, "4.5")
-    html = _get(client, task_force_user, "clusters:home")
+    html = _get(client, task_force_user, "dashboard:home")
     headline = _headline(html)
     assert "Nilai akhir 2019" in headline and "557,90" in headline and "Pratama" in headline
     assert "sementara" not in headline and "headline-progress" not in headline
@@ -119,7 +119,7 @@ def test_dashboard_once_2019_is_final_shows_it_as_the_final_result_and_nothing_p
 
 def test_dashboard_year_table_marks_the_unfinished_year_provisional(client, at_stage, task_force_user):
     at_stage(Stage.FIELD_VERIFICATION, "4.5")
-    years = _between(_get(client, task_force_user, "clusters:home"), 'id="block-years"', 'id="block-losses"')
+    years = _between(_get(client, task_force_user, "dashboard:home"), 'id="block-years"', 'id="block-losses"')
     row_2019 = years[years.index('<th scope="row">2019'):]
     row_2019 = row_2019[:row_2019.index("</tr>")]
     assert "557,90" in row_2019 and "sementara" in row_2019
@@ -131,7 +131,7 @@ def test_dashboard_year_table_marks_the_unfinished_year_provisional(client, at_s
 
 def test_report_year_table_heads_its_score_column_final_or_provisional(client, at_stage, task_force_user):
     at_stage(Stage.FIELD_VERIFICATION, "4.5")
-    html = _get(client, task_force_user, "clusters:evaluation-report", 2019)
+    html = _get(client, task_force_user, "dashboard:evaluation-report", 2019)
     tables = [part[:part.index("</thead>")] for part in html.split("<thead>")[1:]]
     assert not any("Nilai akhir" in header for header in tables)
 
@@ -194,7 +194,7 @@ def _loss_row(html, number):
 
 def test_report_in_field_verification_never_calls_an_indicator_not_deducted(client, at_stage, task_force_user):
     at_stage(Stage.FIELD_VERIFICATION, "4.5")
-    html = _get(client, task_force_user, "clusters:evaluation-report", 2019)
+    html = _get(client, task_force_user, "dashboard:evaluation-report", 2019)
     assert "tahun ini tidak dikurangi" not in html
     # #21 lost 26 points in 2018; the jurors' 2019 verdict on it is not entered yet.
     assert "belum ada pengurangan tercatat (verifikasi berjalan)" in _loss_row(html, 21)
@@ -208,7 +208,7 @@ def test_report_in_field_verification_never_calls_an_indicator_not_deducted(clie
 
 
 def test_report_of_a_final_evaluation_says_not_deducted_this_year(client, demo, task_force_user):
-    html = _get(client, task_force_user, "clusters:evaluation-report", 2018)
+    html = _get(client, task_force_user, "dashboard:evaluation-report", 2018)
     # #11 lost 6 points in 2017 and nothing in the final 2018 result.
     assert "tahun ini tidak dikurangi" in _loss_row(html, 11)
     headline = _between(html, 'id="report-summary"', 'id="report-clusters"')
@@ -218,7 +218,7 @@ def test_report_of_a_final_evaluation_says_not_deducted_this_year(client, demo, 
 
 def test_report_in_self_assessment_labels_the_numbers_as_the_self_assessment_so_far(client, demo,
                                                                                    task_force_user):
-    html = _get(client, task_force_user, "clusters:evaluation-report", 2019)
+    html = _get(client, task_force_user, "dashboard:evaluation-report", 2019)
     headline = _between(html, 'id="report-headline"', 'id="report-clusters"')
     assert "562,40" in headline and "belum diketahui" in headline  # the final score
     assert "Predikat jika tetap seperti ini" in headline and "tahun ini tidak dikurangi" not in html

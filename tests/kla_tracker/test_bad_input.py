@@ -189,7 +189,7 @@ def _planner_snapshot():
 
 def _planner_form(client):
     """The planner form as the page renders it (targets = the suggestion), ready to save."""
-    from clusters.services import LoadReport
+    from core.loading import LoadReport
     from planner.services import planner_defaults_load
 
     planner_defaults_load(report=LoadReport())

@@ -35,8 +35,8 @@ def test_a_logged_in_page_or_export_is_private_and_not_stored(gugus_client, url)
 
 
 def test_the_dashboard_served_from_the_server_cache_still_says_no_store(gugus_client):
-    first = gugus_client.get(reverse("clusters:home"))
-    second = gugus_client.get(reverse("clusters:home"))  # the body now comes from the server-side cache
+    first = gugus_client.get(reverse("dashboard:home"))
+    second = gugus_client.get(reverse("dashboard:home"))  # the body now comes from the server-side cache
     assert first.status_code == second.status_code == 200
     assert {"private", "no-store"} <= _directives(first)
     assert {"private", "no-store"} <= _directives(second)

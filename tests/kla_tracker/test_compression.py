@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 def test_the_dashboard_is_compressed_for_a_browser_that_accepts_gzip(client, demo, staff_user):
     client.force_login(staff_user)
-    plain = client.get(reverse("clusters:home"))
-    compressed = client.get(reverse("clusters:home"), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    plain = client.get(reverse("dashboard:home"))
+    compressed = client.get(reverse("dashboard:home"), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
     assert plain.status_code == compressed.status_code == 200
     assert "Content-Encoding" not in plain.headers
     assert compressed.headers["Content-Encoding"] == "gzip"

@@ -11,7 +11,8 @@ from django.utils import translation
 
 from clusters.forms import DeductionForm, SelfAssessmentForm
 from clusters.models import Predicate, SelfAssessment
-from clusters.services import LoadReport, evaluation_create
+from clusters.services import evaluation_create
+from core.loading import LoadReport
 from kelurahan.forms import PatbmForm
 from kelurahan.models import Kelurahan, Patbm
 from planner import selectors

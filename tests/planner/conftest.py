@@ -1,6 +1,6 @@
 import pytest
 
-from clusters.services import LoadReport
+from core.loading import LoadReport
 from planner.services import planner_defaults_load
 
 

@@ -4,9 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from clusters import planning
 from clusters.models import Evaluation, Predicate, SelfAssessment
-from planner import selectors
+from planner import planning, selectors
 
 
 def _plan(goal_code):

@@ -5,17 +5,18 @@ from django.urls import reverse
 
 from clusters import selectors
 from clusters.models import Evaluation
+from dashboard import selectors as dashboard_selectors
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_dashboard_selector_flags_indicators_deducted_in_2017_and_2018(demo):
-    assert selectors.dashboard().recurring == (3, 6, 17, 21)
+    assert dashboard_selectors.dashboard().recurring == (3, 6, 17, 21)
 
 
 def test_the_dashboards_where_points_were_lost_block_names_them(client, demo, task_force_user):
     client.force_login(task_force_user)
-    html = client.get(reverse("clusters:home")).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
     assert '<strong id="recurring-weaknesses">3, 6, 17, 21</strong>' in html
     assert html.count("kelemahan berulang</span>") == 4
 

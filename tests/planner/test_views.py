@@ -173,7 +173,7 @@ def test_two_staff_saving_one_action_plan_at_once_the_second_is_told_and_keeps_t
     from django.contrib.auth.models import Group
     from django.test import Client
 
-    from clusters import roles
+    from core import roles
     from tests.html_forms import form_data
 
     client.force_login(staff_user)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from clusters.services import LoadReport
+from core.loading import LoadReport
 from planner.services import planner_defaults_load
 
 

@@ -1,0 +1,40 @@
+"""The one way a page's cached body is keyed: by the data version of the domains it shows, the language,
+the permissions it shows buttons and links for, and what else the view says it depends on.
+
+The template shows a permission-dependent button only through `page_cache.can`, which holds exactly the
+permissions in the key: a button shown by a permission the view did not declare cannot be written
+(`can` has no such entry, so the button never shows), and whoever loads a page first never decides what
+the next role sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+
+from core.data_version import data_version
+
+TIMEOUT = 24 * 60 * 60  # seconds; a new data version makes an entry unreachable long before
+
+
+@dataclass(frozen=True)
+class PageCache:
+    key: str
+    can: dict[str, bool]  # permission codename (without the app) -> whether this user has it
+    versions: str  # the data version of the page's domains, for what else the view caches
+
+
+def page_cache(request, page: str, *, domains: Iterable[str], permissions: Iterable[str] = (),
+               vary: Iterable[object] = ()) -> PageCache:
+    """The cache key of `page` for this request. Call it *before* reading the data the page shows (see
+    `data_versions`). `permissions` are full names ("kelurahan.change_patbm"); `vary` holds anything
+    else the body depends on (the page number, the search...)."""
+    versions = data_version(*sorted(domains))
+    user = request.user
+    can = {name.split(".", 1)[1]: user.has_perm(name) for name in sorted(permissions)}
+    granted = "".join("1" if allowed else "0" for allowed in can.values())
+    varying = hashlib.sha256(repr(tuple(str(value) for value in vary)).encode()).hexdigest()[:32]
+    return PageCache(key=f"{page}:{versions}:{get_language()}:{granted}:{varying}", can=can, versions=versions)

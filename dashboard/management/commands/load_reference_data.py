@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand
+
+from clusters.services import framework_load
+from core.loading import LoadReport
+from core.roles import roles_ensure
+from kelurahan.services import wilayah_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Loads the KLA framework (clusters, 24 indicators, predicates), the roles and the "
+        "kecamatan/kelurahan of Kota Bogor. Creates only what is missing; existing rows are kept."
+    )
+
+    def handle(self, *args, **options):
+        report = LoadReport()
+        framework_load(report=report)
+        wilayah_load(report=report)
+        for created in roles_ensure().values():
+            report.count("roles", created)
+
+        for kind in ("clusters", "indicators", "predicates", "kecamatan", "kelurahan", "roles"):
+            created = report.created.get(kind, 0)
+            existing = report.existing.get(kind, 0)
+            self.stdout.write(f"  {kind}: {created} created, {existing} already present")
+        if report.changed:
+            self.stdout.write(self.style.SUCCESS("Reference data loaded."))
+        else:
+            self.stdout.write(self.style.SUCCESS("Reference data already complete: nothing changed."))

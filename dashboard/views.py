@@ -1,0 +1,67 @@
+"""The home page and the printable report: thin views over the dashboard's selectors and charts."""
+
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.http import require_GET
+
+from clusters.selectors import deduction_reasons
+from core.caching import page_cache
+from dashboard import charts, selectors
+from kelurahan import charts as kelurahan_charts
+from kelurahan.selectors import coverage_report, patbm_coverage
+
+
+@require_GET
+@permission_required("clusters.view_evaluation", raise_exception=True)
+def home(request):
+    """The dashboard: the latest result, the gap to Nindya, five charts and PATBM coverage.
+
+    The template caches its body per data version, language and the permissions it shows links for;
+    the figures are computed lazily, only when that cache misses.
+    """
+    cached = page_cache(request, "dashboard", domains=("clusters", "kelurahan"),
+                        permissions=("clusters.add_evaluation", "clusters.add_fielddeduction", "kelurahan.view_patbm"))
+    dashboard = SimpleLazyObject(selectors.dashboard)
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "page_cache": cached,
+            "dashboard": dashboard,
+            "summaries": SimpleLazyObject(lambda: list(reversed(dashboard.evaluations))),
+            "charts": SimpleLazyObject(lambda: charts.dashboard_charts(dashboard)),
+            "coverage": SimpleLazyObject(patbm_coverage),
+        },
+    )
+
+
+@require_GET
+@permission_required("clusters.view_evaluation", raise_exception=True)
+def evaluation_report(request, year):
+    """A printable report of one evaluation for the task force's coordination meeting: the
+    dashboard as it stood for that year, the evaluation's losses with the jurors' reasons, and
+    PATBM coverage per kecamatan today."""
+    dashboard = selectors.dashboard(up_to_year=year)
+    item = dashboard.summary_for(year)
+    if item is None:
+        raise Http404
+    evaluation = item.evaluation
+    coverage = coverage_report(timeline=False, per_page=None)  # every kecamatan
+    report_charts = charts.dashboard_charts(dashboard, focus=item)
+    reasons = deduction_reasons(evaluation) if item.has_field_result else {}
+    context = {
+        "evaluation": evaluation,
+        "dashboard": dashboard,
+        "item": item,
+        "has_scores": item.summary.scored > 0,
+        "charts": report_charts,
+        # Each indicator that lost points (this year or in the field result before) with the jurors' reasons.
+        "loss_rows": [(change, name, reasons.get(change.number, [])) for change, name in report_charts.loss_indicators],
+        "coverage": coverage,
+        "kecamatan_figure": kelurahan_charts.kecamatan_figure(coverage.by_kecamatan) if coverage.rows else None,
+        "generated_at": timezone.localtime(),
+    }
+    return render(request, "dashboard/evaluation_report.html", context)
