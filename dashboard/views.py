@@ -11,7 +11,7 @@ from clusters.selectors import deduction_reasons
 from core.caching import page_cache
 from dashboard import charts, selectors
 from kelurahan import charts as kelurahan_charts
-from kelurahan.selectors import coverage_report, patbm_coverage
+from kelurahan.selectors import coverage_totals, patbm_coverage
 
 
 @require_GET
@@ -49,7 +49,7 @@ def evaluation_report(request, year):
     if item is None:
         raise Http404
     evaluation = item.evaluation
-    coverage = coverage_report(timeline=False, per_page=None)  # every kecamatan
+    coverage = coverage_totals(timeline=False)  # counted by the database: no kelurahan is read
     report_charts = charts.dashboard_charts(dashboard, focus=item)
     reasons = deduction_reasons(evaluation) if item.has_field_result else {}
     context = {
@@ -61,7 +61,7 @@ def evaluation_report(request, year):
         # Each indicator that lost points (this year or in the field result before) with the jurors' reasons.
         "loss_rows": [(change, name, reasons.get(change.number, [])) for change, name in report_charts.loss_indicators],
         "coverage": coverage,
-        "kecamatan_figure": kelurahan_charts.kecamatan_figure(coverage.by_kecamatan) if coverage.rows else None,
+        "kecamatan_figure": kelurahan_charts.kecamatan_figure(coverage.by_kecamatan) if coverage.kecamatan else None,
         "generated_at": timezone.localtime(),
     }
     return render(request, "dashboard/evaluation_report.html", context)

@@ -121,6 +121,11 @@ class CoverageTotals:
     pipeline: dict[int, int]
     timeline: list[coverage.CoveragePoint]
 
+    @property
+    def by_kecamatan(self) -> dict[str, coverage.Coverage]:
+        """Coverage of every kecamatan with active kelurahan, by name (in code order)."""
+        return {item.name: item.coverage for item in self.kecamatan}
+
 
 def coverage_totals(*, timeline: bool = True) -> CoverageTotals:
     """Coverage of the active kelurahan, counted by the database (four queries; three with
