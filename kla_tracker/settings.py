@@ -146,7 +146,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out
-    "django.contrib.auth.backends.ModelBackend",
+    "core.backends.CachedPermissionsBackend",  # Django's model backend, permissions cached per auth version
 ]
 # Log-in throttling: after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
 # that pair is locked for AXES_COOLOFF_MINUTES; an admin unlocks it early in admin › Axes.

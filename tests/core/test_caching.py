@@ -3,7 +3,7 @@ page declares and what else it varies on; a cached page shows each role its own 
 it first (the kelurahan list once showed staff's PATBM import button by whoever came first)."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
@@ -25,7 +25,8 @@ def _empty_cache():
 
 def _request(user):
     request = RequestFactory().get("/")
-    request.user = user
+    # A request loads its user anew, without the permissions and versions read by an earlier one.
+    request.user = User.objects.get(pk=user.pk) if user.is_authenticated else user
     return request
 
 
