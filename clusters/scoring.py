@@ -115,11 +115,6 @@ def maximum_total(scores: Iterable[IndicatorScore]) -> Decimal:
     return sum((s.max_points for s in scores), ZERO)
 
 
-def maxima_add_up(scores: Iterable[IndicatorScore], expected: Decimal = FULL_MARKS) -> bool:
-    """True when the indicators' maxima add up to exactly `expected` (1000 points)."""
-    return maximum_total(scores) == expected
-
-
 def cluster_totals(
     scores: Iterable[IndicatorScore], cluster_order: Sequence[str] | None = None
 ) -> list[ClusterTotal]:
@@ -168,12 +163,6 @@ def next_band(score: Decimal, bands: Iterable[Band]) -> Band | None:
     return None
 
 
-def gap_to_next(score: Decimal, bands: Iterable[Band]) -> Decimal | None:
-    """Points still needed to reach the next predicate, or None when already at the top."""
-    target = next_band(score, bands)
-    return gap_to(score, target) if target is not None else None
-
-
 def band_upper_bounds(bands: Iterable[Band], ceiling: Decimal = FULL_MARKS) -> list[tuple[Band, Decimal]]:
     """Each band with the score where it ends (the next band's lower bound, or `ceiling`)."""
     ordered = _ascending(bands)
@@ -198,6 +187,7 @@ class Summary:
 
     @property
     def maxima_add_up(self) -> bool:
+        """True when the indicators' maxima add up to exactly 1000 points."""
         return self.maximum == FULL_MARKS
 
 

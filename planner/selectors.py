@@ -13,7 +13,7 @@ from clusters.models import Evaluation, Predicate, SelfAssessment
 from clusters.selectors import ResultStatus, deduction_history, final_before, predicate_bands, result_status
 from kelurahan.selectors import patbm_coverage
 from planner import planning
-from planner.models import IndicatorOffice, Office, PatbmRule, Scenario, ScenarioItem
+from planner.models import Office, PatbmRule, Scenario, ScenarioItem
 
 
 @dataclass(frozen=True)
@@ -241,8 +241,3 @@ def offices_with_counts():
                          & ~Q(items__status=ScenarioItem.Status.DONE), distinct=True),
         indicator_count=Count("indicators", distinct=True),
     ).order_by("name")
-
-
-def default_offices() -> dict[int, int]:
-    """{indicator id: office id} of the responsible offices (one query)."""
-    return dict(IndicatorOffice.objects.values_list("indicator_id", "office_id"))

@@ -61,13 +61,19 @@ def test_gap_to_an_inclusive_band_counts_from_its_bound():
      ("900.00", "KLA", "0.01")],
 )
 def test_gap_to_next_predicate(score, next_name, gap):
-    assert scoring.next_band(D(score), BANDS).name == next_name
-    assert scoring.gap_to_next(D(score), BANDS) == D(gap)
+    summary = _summary_at(score)
+    assert summary.next_predicate.name == next_name
+    assert summary.gap_to_next == D(gap)
 
 
 def test_no_next_predicate_at_the_top():
-    assert scoring.next_band(D("950"), BANDS) is None
-    assert scoring.gap_to_next(D("950"), BANDS) is None
+    summary = _summary_at("950")
+    assert summary.next_predicate is None
+    assert summary.gap_to_next is None
+
+
+def _summary_at(score):
+    return scoring.summarize([IndicatorScore(1, "K1", D("1000"), D(score))], BANDS, None)
 
 
 def _scores():
@@ -108,8 +114,8 @@ def test_cluster_totals_in_the_given_order_including_empty_clusters():
 
 def test_maxima_add_up_to_1000_or_not():
     full = [IndicatorScore(n, "K1", D("40")) for n in range(25)]
-    assert scoring.maxima_add_up(full)
-    assert not scoring.maxima_add_up(full[:-1])
+    assert scoring.summarize(full, BANDS, None).maxima_add_up
+    assert not scoring.summarize(full[:-1], BANDS, None).maxima_add_up
 
 
 def test_summary_of_the_2018_story_is_madya_about_17_points_short_of_nindya():
