@@ -56,10 +56,6 @@ class Planner:
     self_total: Decimal = scoring.ZERO  # the self-assessment as it stands (the dashboard's number)
 
     @property
-    def has_field_result(self) -> bool:
-        return self.result.has_field_result
-
-    @property
     def expected_deductions(self) -> Decimal:
         """Points subtracted from the self-assessment because the jurors deducted them on the same
         indicators in the previous final evaluation (STARTING RULE 2)."""
