@@ -3,6 +3,7 @@
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 
 from clusters import scoring
 from clusters.scoring import Band, IndicatorScore
@@ -170,3 +171,35 @@ def test_deductions_compared_lists_indicators_deducted_in_either_year_by_number(
     ]
     assert changes[2].change == D("14")
     assert scoring.deductions_compared(current, [])[0].previous == D("0.00")
+
+
+@pytest.mark.parametrize(
+    ("score", "deductions", "code"),
+    [
+        (None, "0", None),
+        (None, "2", "required_by_deductions"),
+        ("-1", "0", "negative"),
+        ("-0", "0", "negative"),
+        ("-1", "5", "negative"),  # the first problem only, in the documented order
+        ("25.51", "0", "above_maximum"),
+        ("10.125", "0", "too_many_decimals"),
+        ("10.125", "20", "too_many_decimals"),
+        ("4.99", "5", "below_deductions"),
+        ("5", "5", None),
+        ("25.50", "0", None),
+        ("0", "0", None),
+    ],
+)
+def test_score_problem_names_the_first_rule_a_score_breaks(score, deductions, code):
+    problem = scoring.score_problem(D(score) if score else None, maximum=D("25.50"), deductions=D(deductions))
+    assert (problem.code if problem else None) == code
+
+
+def test_score_problem_explains_itself_in_indonesian_with_the_numbers_as_typed():
+    with translation.override("id"):
+        assert scoring.score_problem(D("30"), maximum=D("25.50")).message == (
+            "Paling banyak 25,50 poin: nilai maksimum indikator."
+        )
+        assert scoring.score_problem(D("-1"), maximum=D("25.50")).message == "Nilai tidak boleh negatif."
+        assert scoring.score_problem(D("1.005"), maximum=D("25.50")).message == "Paling banyak dua angka desimal."
+        assert "4,50" in scoring.score_problem(D("1"), maximum=D("25.50"), deductions=D("4.5")).message
