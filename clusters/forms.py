@@ -4,6 +4,7 @@ from django import forms
 from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from clusters import scoring
 from clusters.models import Evaluation, FieldDeduction, SelfAssessment
 from clusters.services import ScoreChange
 from core.forms import DecimalInput, HiddenDecimalInput, LocalDecimalField, column_char_field
@@ -49,27 +50,11 @@ class SelfAssessmentForm(forms.ModelForm):
     def clean_score(self):
         score = self.cleaned_data["score"]
         row = self.instance
-        if score is None:
-            if getattr(row, "deduction_total", 0):
-                raise forms.ValidationError(
-                    _("This indicator has deductions; it needs a score."), code="required_by_deductions"
-                )
-            return score
-        if score < 0 or score.is_signed():  # "-0" too: a sign on a score is a typing error
-            raise forms.ValidationError(_("The score may not be negative."), code="negative")
-        if score > row.max_points:
-            raise forms.ValidationError(
-                _("At most %(maximum)s points: the indicator's maximum."),
-                code="above_maximum",
-                params={"maximum": format_decimal(row.max_points)},
-            )
-        deductions = getattr(row, "deduction_total", Decimal("0"))
-        if score < deductions:
-            raise forms.ValidationError(
-                _("At least %(deductions)s points: the deductions already recorded for this indicator."),
-                code="below_deductions",
-                params={"deductions": format_decimal(deductions)},
-            )
+        problem = scoring.score_problem(
+            score, maximum=row.max_points, deductions=getattr(row, "deduction_total", None) or Decimal("0")
+        )
+        if problem:
+            raise forms.ValidationError(problem.message, code=problem.code)
         return score
 
     def changed_fields(self) -> frozenset:

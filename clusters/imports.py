@@ -13,10 +13,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from clusters import services
+from clusters import scoring, services
 from clusters.models import Evaluation, SelfAssessment
 from core.imports import ImportRefused, TokenInvalid, find_column, import_reason, number_problem, token_open, token_sign
 from core.numbers import NumberError, parse_decimal
@@ -133,26 +132,14 @@ def _check_row(line, cells, number_column, score_column, evidence_column, stored
         except NumberError as error:
             row.problems.append(number_problem(score_column, score_text, error))
         else:
-            row.problems.extend(_score_problems(score, current))
+            problem = scoring.score_problem(score, maximum=current.max_points, deductions=current.deduction_total)
+            if problem:
+                row.problems.append(problem.message)
             if not row.problems:
                 row.new_score = score
     if evidence_column and cells.get(evidence_column, ""):
         row.new_evidence = cells[evidence_column]
     return row
-
-
-def _score_problems(score: Decimal, current: SelfAssessment) -> list[str]:
-    if score < 0 or score.is_signed():
-        return [_("The score may not be negative.")]
-    if score > current.max_points:
-        return [_("At most %(maximum)s points: the indicator's maximum.")
-                % {"maximum": number_format(current.max_points, 2)}]
-    if score != score.quantize(Decimal("0.01")):
-        return [_("At most two decimals.")]
-    if score < current.deduction_total:
-        return [_("At least %(deductions)s points: the deductions already recorded for this indicator.")
-                % {"deductions": number_format(current.deduction_total, 2)}]
-    return []
 
 
 def _text(value: Decimal | None) -> str | None:

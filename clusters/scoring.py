@@ -10,6 +10,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from core.numbers import format_decimal
+
 ZERO = Decimal("0.00")
 # Scores are published with two decimals: "above 700" means at least 700.01.
 STEP = Decimal("0.01")
@@ -55,6 +59,47 @@ class IndicatorScore:
     def headroom(self) -> Decimal:
         """Points this indicator can still gain: maximum minus final score."""
         return self.max_points - self.final
+
+
+@dataclass(frozen=True)
+class ScoreProblem:
+    """Why a self-assessment score cannot be saved: `code` for tests and callers, `message` for the user."""
+
+    code: str
+    message: str
+
+
+def score_problem(score: Decimal | None, *, maximum: Decimal, deductions: Decimal = ZERO) -> ScoreProblem | None:
+    """The first thing wrong with `score` as the self-assessment of an indicator worth `maximum` points
+    with `deductions` recorded, or None when it may be saved. Checked in this order:
+
+    - no score while deductions are recorded (`required_by_deductions`); no score otherwise is fine;
+    - negative, "-0" too: a sign on a score is a typing error (`negative`);
+    - above the indicator's maximum (`above_maximum`);
+    - more than two decimals (`too_many_decimals`);
+    - below the deductions already recorded (`below_deductions`).
+
+    The message is translated (gettext) and writes numbers as score fields read them (25,50). The
+    score entry form and the score import both ask this function.
+    """
+    if score is None:
+        if deductions:
+            return ScoreProblem("required_by_deductions", _("This indicator has deductions; it needs a score."))
+        return None
+    if score < 0 or score.is_signed():
+        return ScoreProblem("negative", _("The score may not be negative."))
+    if score > maximum:
+        return ScoreProblem("above_maximum", _("At most %(maximum)s points: the indicator's maximum.")
+                            % {"maximum": format_decimal(maximum)})
+    if score != score.quantize(STEP):
+        return ScoreProblem("too_many_decimals", _("At most two decimals."))
+    if score < deductions:
+        return ScoreProblem(
+            "below_deductions",
+            _("At least %(deductions)s points: the deductions already recorded for this indicator.")
+            % {"deductions": format_decimal(deductions)},
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -115,11 +160,6 @@ def maximum_total(scores: Iterable[IndicatorScore]) -> Decimal:
     return sum((s.max_points for s in scores), ZERO)
 
 
-def maxima_add_up(scores: Iterable[IndicatorScore], expected: Decimal = FULL_MARKS) -> bool:
-    """True when the indicators' maxima add up to exactly `expected` (1000 points)."""
-    return maximum_total(scores) == expected
-
-
 def cluster_totals(
     scores: Iterable[IndicatorScore], cluster_order: Sequence[str] | None = None
 ) -> list[ClusterTotal]:
@@ -168,12 +208,6 @@ def next_band(score: Decimal, bands: Iterable[Band]) -> Band | None:
     return None
 
 
-def gap_to_next(score: Decimal, bands: Iterable[Band]) -> Decimal | None:
-    """Points still needed to reach the next predicate, or None when already at the top."""
-    target = next_band(score, bands)
-    return gap_to(score, target) if target is not None else None
-
-
 def band_upper_bounds(bands: Iterable[Band], ceiling: Decimal = FULL_MARKS) -> list[tuple[Band, Decimal]]:
     """Each band with the score where it ends (the next band's lower bound, or `ceiling`)."""
     ordered = _ascending(bands)
@@ -198,6 +232,7 @@ class Summary:
 
     @property
     def maxima_add_up(self) -> bool:
+        """True when the indicators' maxima add up to exactly 1000 points."""
         return self.maximum == FULL_MARKS
 
 

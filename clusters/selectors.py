@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -34,7 +34,10 @@ class ResultStatus:
     - `is_final`: only a final evaluation has a *final* score and a predicate won, and only there may
       an indicator without deductions be called "not deducted" (verification is closed).
     - `has_field_result`: field deductions are known, final or so far (from field verification on,
-      or once any deduction is recorded); before that the total is the self-assessment only.
+      or once any deduction is recorded); before that the total is the self-assessment only. This
+      is the one meaning of "has a field result"; `deductions` is the evaluation's total. What a page
+      compares a result with ("the result before") is another thing: the previous *final* evaluation
+      (`final_before`, `Dashboard.final_before`).
     - `provisional_label`: what a number of the unfinished stage is, e.g. "provisional, field
       verification in progress" (empty when final).
     - `scores_open`: the self-assessment can still be raised (the self-assessment stage); in the
@@ -134,6 +137,7 @@ class EvaluationSummary:
 
     @property
     def has_field_result(self) -> bool:
+        """`ResultStatus.has_field_result` of this evaluation."""
         return self.result.has_field_result
 
     @property
@@ -230,24 +234,34 @@ class EvaluationDetail:
         return [{"name": b.name, "lower": str(b.lower), "inclusive": b.lower_inclusive} for b in self.bands]
 
 
+def field_result_deductions(
+    evaluations: Iterable[tuple[int, str, Mapping[int, Decimal]]],
+) -> dict[int, dict[int, Decimal]]:
+    """Field deductions of the evaluations that have a field result (`ResultStatus.has_field_result`),
+    as {year: {indicator number: points}}, oldest first, from (year, stage, {indicator number: points
+    deducted}) per evaluation. Indicators that lost nothing are left out; an evaluation with a field
+    result but no deduction is present with an empty dict: it breaks a run of consecutive deductions
+    (`scoring.recurring_weaknesses`)."""
+    result: dict[int, dict[int, Decimal]] = {}
+    for year, stage, points in evaluations:
+        if ResultStatus(stage, sum(points.values(), scoring.ZERO)).has_field_result:
+            result[year] = {number: lost for number, lost in points.items() if lost > 0}
+    return dict(sorted(result.items()))
+
+
 def deduction_history(up_to_year: int | None = None) -> dict[int, dict[int, Decimal]]:
-    """Field deductions per evaluation with a field result, {year: {indicator number: points}},
-    oldest first, up to `up_to_year` (one query). An evaluation with a field result but no
-    deduction is present with an empty dict: it breaks a run of consecutive deductions."""
+    """`field_result_deductions` of every evaluation up to `up_to_year` (one query)."""
     rows = SelfAssessment.objects.all()
     if up_to_year is not None:
         rows = rows.filter(evaluation__year__lte=up_to_year)
     rows = rows.values("evaluation__year", "evaluation__stage", "indicator__number").annotate(
         points=Sum("deductions__points")
     )
-    result: dict[int, dict[int, Decimal]] = {}
+    by_evaluation: dict[tuple[int, str], dict[int, Decimal]] = {}
     for row in rows:
-        year, points = row["evaluation__year"], row["points"]
-        if ResultStatus(row["evaluation__stage"], points or scoring.ZERO).has_field_result:
-            result.setdefault(year, {})
-        if points:
-            result[year][row["indicator__number"]] = points
-    return dict(sorted(result.items()))
+        points = by_evaluation.setdefault((row["evaluation__year"], row["evaluation__stage"]), {})
+        points[row["indicator__number"]] = row["points"] or scoring.ZERO
+    return field_result_deductions((year, stage, points) for (year, stage), points in by_evaluation.items())
 
 
 def evaluation_detail(evaluation: Evaluation, *, with_recurring: bool = True) -> EvaluationDetail:

@@ -347,7 +347,7 @@ class DashboardCharts:
     years: dict | None = None
     loss_totals: list[tuple[str, scoring.ClusterTotal, scoring.ClusterTotal | None]] = field(default_factory=list)
     loss_indicators: list[tuple[scoring.DeductionChange, str]] = field(default_factory=list)
-    loss_previous: EvaluationSummary | None = None  # the field result the losses are compared with
+    loss_previous: EvaluationSummary | None = None  # the final evaluation before, the losses compared with
     losses: dict | None = None
     headroom_rows: list[HeadroomRow] = field(default_factory=list)
     headroom: dict | None = None

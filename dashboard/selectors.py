@@ -10,6 +10,7 @@ from clusters.selectors import (
     EvaluationSummary,
     cluster_labels,
     evaluation_summaries,
+    field_result_deductions,
     nindya_band,
     predicate_bands,
 )
@@ -83,8 +84,9 @@ def dashboard(*, up_to_year: int | None = None) -> Dashboard:
     """
     bands = predicate_bands()
     summaries = evaluation_summaries(up_to_year=up_to_year, bands=bands)[::-1]
-    deductions = {item.year: {s.number: s.deductions for s in item.scores} for item in summaries
-                  if item.has_field_result}
+    deductions = field_result_deductions(
+        (item.year, item.evaluation.stage, {s.number: s.deductions for s in item.scores}) for item in summaries
+    )
     return Dashboard(
         evaluations=summaries,
         bands=bands,

@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from core.loading import LoadReport
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
@@ -36,6 +37,70 @@ def wilayah_load(*, report: LoadReport, wilayah_csv: Path = WILAYAH_CSV) -> None
                 },
             )
             report.count("kelurahan", created)
+
+
+class ActivationRefused(Exception):
+    """A kecamatan or kelurahan cannot be (de)activated; `reason` says why, in the user's language.
+    Nothing was changed."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def kecamatan_active_refusal(kecamatan: Kecamatan, *, active: bool) -> str:
+    """Why `kecamatan` cannot be set to `active`, or "" when it can: a kecamatan with active
+    kelurahan cannot be deactivated (they would be left in an inactive kecamatan)."""
+    if not active and kecamatan.kelurahan.filter(is_active=True).exists():
+        return _("Kecamatan %(kecamatan)s still has active kelurahan: deactivate or move them first.") % {
+            "kecamatan": kecamatan
+        }
+    return ""
+
+
+def kelurahan_active_refusal(kelurahan: Kelurahan, *, active: bool) -> str:
+    """Why `kelurahan` cannot be set to `active`, or "" when it can: a kelurahan of an inactive
+    kecamatan cannot be reactivated before its kecamatan."""
+    if active and not kelurahan.kecamatan.is_active:
+        return _("Kecamatan %(kecamatan)s is inactive: reactivate it first.") % {"kecamatan": kelurahan.kecamatan}
+    return ""
+
+
+@transaction.atomic
+def kecamatan_active_set(*, kecamatan: Kecamatan, active: bool) -> Kecamatan:
+    """Activates or deactivates `kecamatan` (nothing is deleted; its history is kept).
+
+    Raises ActivationRefused with `kecamatan_active_refusal`'s reason. The kecamatan row is locked
+    while checking, as `kelurahan_active_set` locks it, so a kelurahan cannot be reactivated in a
+    kecamatan being deactivated at the same moment.
+    """
+    kecamatan = Kecamatan.objects.select_for_update().get(pk=kecamatan.pk)
+    reason = kecamatan_active_refusal(kecamatan, active=active)
+    if reason:
+        raise ActivationRefused(reason)
+    if kecamatan.is_active != active:
+        kecamatan.is_active = active
+        kecamatan.save(update_fields=["is_active"])
+    return kecamatan
+
+
+@transaction.atomic
+def kelurahan_active_set(*, kelurahan: Kelurahan, active: bool) -> Kelurahan:
+    """Activates or deactivates `kelurahan` (nothing is deleted; its history and PATBM are kept).
+
+    Raises ActivationRefused with `kelurahan_active_refusal`'s reason; its kecamatan is locked while
+    checking (see `kecamatan_active_set`).
+    """
+    kecamatan = Kecamatan.objects.select_for_update().get(pk=kelurahan.kecamatan_id)
+    kelurahan = Kelurahan.objects.select_for_update().get(pk=kelurahan.pk)
+    kelurahan.kecamatan = kecamatan
+    reason = kelurahan_active_refusal(kelurahan, active=active)
+    if reason:
+        raise ActivationRefused(reason)
+    if kelurahan.is_active != active:
+        kelurahan.is_active = active
+        kelurahan.save(update_fields=["is_active"])
+    return kelurahan
 
 
 class PatbmChangedMeanwhile(Exception):

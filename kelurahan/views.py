@@ -162,7 +162,10 @@ class KecamatanUpdateView(PermissionRequiredMixin, RecordFormMixin, UpdateView):
 
 
 class ActiveToggleView(PermissionRequiredMixin, SingleObjectMixin, TemplateView):
-    """Asks first, then deactivates (or reactivates) a record; nothing with history is deleted."""
+    """Asks first, then deactivates (or reactivates) a record; nothing with history is deleted.
+
+    `refusal` and `active_set` are the record's rule and write in `kelurahan.services`.
+    """
 
     template_name = "kelurahan/confirm_active.html"
 
@@ -170,28 +173,29 @@ class ActiveToggleView(PermissionRequiredMixin, SingleObjectMixin, TemplateView)
         self.object = None
         return super().dispatch(request, *args, **kwargs)
 
-    def blocked_reason(self, obj) -> str:
-        return ""
+    def refusal(self, obj, *, active: bool) -> str:
+        raise NotImplementedError
+
+    def active_set(self, obj, *, active: bool):
+        raise NotImplementedError
 
     def done_url(self, obj) -> str:
         raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        obj = self.object = self.get_object()
+        blocked = self.refusal(obj, active=not obj.is_active)
         return self.render_to_response(
-            self.get_context_data(
-                object=self.object, blocked=self.blocked_reason(self.object), cancel_url=self.done_url(self.object)
-            )
+            self.get_context_data(object=obj, blocked=blocked, cancel_url=self.done_url(obj))
         )
 
     def post(self, request, *args, **kwargs):
         obj = self.object = self.get_object()
-        blocked = self.blocked_reason(obj)
-        if blocked:
-            messages.error(request, blocked)
+        try:
+            obj = self.active_set(obj, active=not obj.is_active)
+        except services.ActivationRefused as refused:
+            messages.error(request, refused.reason)
             return redirect(self.done_url(obj))
-        obj.is_active = not obj.is_active
-        obj.save(update_fields=["is_active"])
         if obj.is_active:
             messages.success(request, _("%(record)s is active again.") % {"record": obj})
         else:
@@ -204,10 +208,11 @@ class KelurahanActiveToggleView(ActiveToggleView):
     model = Kelurahan
     queryset = Kelurahan.objects.select_related("kecamatan")
 
-    def blocked_reason(self, obj):
-        if not obj.is_active and not obj.kecamatan.is_active:
-            return _("Kecamatan %(kecamatan)s is inactive: reactivate it first.") % {"kecamatan": obj.kecamatan}
-        return ""
+    def refusal(self, obj, *, active):
+        return services.kelurahan_active_refusal(obj, active=active)
+
+    def active_set(self, obj, *, active):
+        return services.kelurahan_active_set(kelurahan=obj, active=active)
 
     def done_url(self, obj):
         return reverse("kelurahan:kelurahan-detail", args=[obj.pk])
@@ -217,12 +222,11 @@ class KecamatanActiveToggleView(ActiveToggleView):
     permission_required = "kelurahan.change_kecamatan"
     model = Kecamatan
 
-    def blocked_reason(self, obj):
-        if obj.is_active and obj.kelurahan.filter(is_active=True).exists():
-            return _("Kecamatan %(kecamatan)s still has active kelurahan: deactivate or move them first.") % {
-                "kecamatan": obj
-            }
-        return ""
+    def refusal(self, obj, *, active):
+        return services.kecamatan_active_refusal(obj, active=active)
+
+    def active_set(self, obj, *, active):
+        return services.kecamatan_active_set(kecamatan=obj, active=active)
 
     def done_url(self, obj):
         return reverse("kelurahan:kecamatan-list")

@@ -11,7 +11,7 @@ STARTING RULE (per indicator of the evaluation planned, called the latest below)
 1. When the latest evaluation has a field result, the base is its final score, and the points deducted
    in that field verification are the recoverable ones.
 2. Otherwise, where the indicator is self-assessed, the base is its self-assessment minus the points the
-   jurors deducted on it in the previous field verification: they are expected to be deducted again
+   jurors deducted on it in the previous final evaluation: they are expected to be deducted again
    unless the cause is fixed, so they are subtracted and counted as recoverable.
 3. Otherwise (not scored yet in the latest evaluation), the base is 0: the planner starts from the
    self-assessment as it stands, as the task force sees it on the dashboard, so every point of an
@@ -194,7 +194,8 @@ def starting_points(
 ) -> list[Start]:
     """The planner's base per indicator of the `latest` evaluation, in its order.
 
-    `previous` are the scores of the evaluation with a field result before it (None without one);
+    `previous` are the scores of the previous final evaluation (None without one); whether the latest
+    has a field result is `ResultStatus.has_field_result` (clusters.selectors);
     `changeable` is what the latest evaluation's stage still lets change (CHANGE_*).
     """
     before = {score.number: score for score in previous or ()}

@@ -13,7 +13,7 @@ from clusters.models import Evaluation, Predicate, SelfAssessment
 from clusters.selectors import ResultStatus, deduction_history, final_before, predicate_bands, result_status
 from kelurahan.selectors import patbm_coverage
 from planner import planning
-from planner.models import IndicatorOffice, Office, PatbmRule, Scenario, ScenarioItem
+from planner.models import Office, PatbmRule, Scenario, ScenarioItem
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,6 @@ class Planner:
     coverage: object
     history_years: list[int] = field(default_factory=list)
     self_total: Decimal = scoring.ZERO  # the self-assessment as it stands (the dashboard's number)
-
-    @property
-    def has_field_result(self) -> bool:
-        return self.result.has_field_result
 
     @property
     def expected_deductions(self) -> Decimal:
@@ -241,8 +237,3 @@ def offices_with_counts():
                          & ~Q(items__status=ScenarioItem.Status.DONE), distinct=True),
         indicator_count=Count("indicators", distinct=True),
     ).order_by("name")
-
-
-def default_offices() -> dict[int, int]:
-    """{indicator id: office id} of the responsible offices (one query)."""
-    return dict(IndicatorOffice.objects.values_list("indicator_id", "office_id"))

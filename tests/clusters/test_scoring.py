@@ -3,6 +3,7 @@
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 
 from clusters import scoring
 from clusters.scoring import Band, IndicatorScore
@@ -61,13 +62,19 @@ def test_gap_to_an_inclusive_band_counts_from_its_bound():
      ("900.00", "KLA", "0.01")],
 )
 def test_gap_to_next_predicate(score, next_name, gap):
-    assert scoring.next_band(D(score), BANDS).name == next_name
-    assert scoring.gap_to_next(D(score), BANDS) == D(gap)
+    summary = _summary_at(score)
+    assert summary.next_predicate.name == next_name
+    assert summary.gap_to_next == D(gap)
 
 
 def test_no_next_predicate_at_the_top():
-    assert scoring.next_band(D("950"), BANDS) is None
-    assert scoring.gap_to_next(D("950"), BANDS) is None
+    summary = _summary_at("950")
+    assert summary.next_predicate is None
+    assert summary.gap_to_next is None
+
+
+def _summary_at(score):
+    return scoring.summarize([IndicatorScore(1, "K1", D("1000"), D(score))], BANDS, None)
 
 
 def _scores():
@@ -108,8 +115,8 @@ def test_cluster_totals_in_the_given_order_including_empty_clusters():
 
 def test_maxima_add_up_to_1000_or_not():
     full = [IndicatorScore(n, "K1", D("40")) for n in range(25)]
-    assert scoring.maxima_add_up(full)
-    assert not scoring.maxima_add_up(full[:-1])
+    assert scoring.summarize(full, BANDS, None).maxima_add_up
+    assert not scoring.summarize(full[:-1], BANDS, None).maxima_add_up
 
 
 def test_summary_of_the_2018_story_is_madya_about_17_points_short_of_nindya():
@@ -164,3 +171,35 @@ def test_deductions_compared_lists_indicators_deducted_in_either_year_by_number(
     ]
     assert changes[2].change == D("14")
     assert scoring.deductions_compared(current, [])[0].previous == D("0.00")
+
+
+@pytest.mark.parametrize(
+    ("score", "deductions", "code"),
+    [
+        (None, "0", None),
+        (None, "2", "required_by_deductions"),
+        ("-1", "0", "negative"),
+        ("-0", "0", "negative"),
+        ("-1", "5", "negative"),  # the first problem only, in the documented order
+        ("25.51", "0", "above_maximum"),
+        ("10.125", "0", "too_many_decimals"),
+        ("10.125", "20", "too_many_decimals"),
+        ("4.99", "5", "below_deductions"),
+        ("5", "5", None),
+        ("25.50", "0", None),
+        ("0", "0", None),
+    ],
+)
+def test_score_problem_names_the_first_rule_a_score_breaks(score, deductions, code):
+    problem = scoring.score_problem(D(score) if score else None, maximum=D("25.50"), deductions=D(deductions))
+    assert (problem.code if problem else None) == code
+
+
+def test_score_problem_explains_itself_in_indonesian_with_the_numbers_as_typed():
+    with translation.override("id"):
+        assert scoring.score_problem(D("30"), maximum=D("25.50")).message == (
+            "Paling banyak 25,50 poin: nilai maksimum indikator."
+        )
+        assert scoring.score_problem(D("-1"), maximum=D("25.50")).message == "Nilai tidak boleh negatif."
+        assert scoring.score_problem(D("1.005"), maximum=D("25.50")).message == "Paling banyak dua angka desimal."
+        assert "4,50" in scoring.score_problem(D("1"), maximum=D("25.50"), deductions=D("4.5")).message

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from clusters import scoring
 from clusters.models import Evaluation, FieldDeduction, SelfAssessment
-from clusters.selectors import ResultStatus
+from clusters.selectors import ResultStatus, field_result_deductions
 
 Stage = Evaluation.Stage
 
@@ -38,6 +38,17 @@ def test_result_status_says_per_stage_what_is_final_and_what_is_provisional(
     assert status.verification_closed == final
     with translation.override("en"):
         assert status.provisional_label == label
+
+
+def test_deductions_count_from_the_evaluations_with_a_field_result_only():
+    history = field_result_deductions([
+        (2021, Stage.FIELD_VERIFICATION, {1: D("0"), 2: D("0")}),  # nothing deducted yet: an empty year
+        (2019, Stage.FINAL, {1: D("3"), 2: D("0")}),
+        (2022, Stage.ADMIN_VERIFICATION, {1: D("0"), 2: D("1.5")}),  # a deduction recorded: a field result
+        (2023, Stage.SELF_ASSESSMENT, {1: D("0")}),
+    ])
+    assert history == {2019: {1: D("3")}, 2021: {}, 2022: {2: D("1.5")}}
+    assert list(history) == [2019, 2021, 2022]
 
 
 @pytest.fixture
