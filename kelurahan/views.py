@@ -250,9 +250,8 @@ def patbm_update(request, pk):
         if not refusal:
             messages.success(request, _("PATBM progress of %(kelurahan)s has been saved.") % {"kelurahan": kelurahan})
             return redirect(detail_url)
-        current = Patbm.objects.filter(kelurahan=kelurahan).first()
-        if refusal.of(EditConflict) and current is not None:
-            form = _patbm_conflict_form(request.POST, current)
+        if refusal.of(EditConflict):  # raised only once the record exists, so there is one to show
+            form = _patbm_conflict_form(request.POST, Patbm.objects.get(kelurahan=kelurahan))
         else:
             form.add_error(None, refusal.message({
                 WriteRefused: str,
