@@ -8,11 +8,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from simple_history.utils import bulk_create_with_history
 
 from clusters.models import Cluster, Evaluation, FieldDeduction, Indicator, Predicate, SelfAssessment
+from core.conflicts import WriteRefused
 from core.loading import LoadReport
+from core.versions import EditConflict, claim
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 INDICATORS_CSV = DATA_DIR / "kla_indicators.csv"
@@ -113,20 +115,12 @@ def evaluation_create_next(*, first_year: int) -> Evaluation:
     return evaluation_create(year=evaluation_next_year(first_year=first_year))
 
 
-class StageClosed(Exception):
+class StageClosed(WriteRefused):
     """The evaluation's stage does not allow this edit; nothing was saved."""
 
     def __init__(self, evaluation: Evaluation):
         super().__init__(f"{evaluation} is in the {evaluation.stage} stage")
         self.evaluation = evaluation
-
-
-class EditConflict(Exception):
-    """Someone else saved these rows after the form was loaded; nothing was saved."""
-
-    def __init__(self, pks):
-        super().__init__(f"rows changed meanwhile: {sorted(pks)}")
-        self.pks = set(pks)
 
 
 SCORE_FIELDS = frozenset({"score", "evidence"})
@@ -163,11 +157,6 @@ def _lock_evaluation(evaluation: Evaluation) -> Evaluation:
     return Evaluation.objects.select_for_update().get(pk=evaluation.pk)
 
 
-def _claim(queryset, *, pk: int, version: int) -> bool:
-    """Compare-and-increment: raises the row's version only if it is still `version`."""
-    return queryset.filter(pk=pk, version=version).update(version=F("version") + 1) == 1
-
-
 @transaction.atomic
 def self_assessments_update(*, evaluation: Evaluation, changes: list[ScoreChange], reason: str = "") -> int:
     """Saves the changed fields of one evaluation's scores, all or nothing. Returns how many rows were saved.
@@ -187,7 +176,7 @@ def self_assessments_update(*, evaluation: Evaluation, changes: list[ScoreChange
     stale = [change.pk for change in changes if change.pk not in rows or change.changed_meanwhile(rows[change.pk])]
     # Compare-and-increment on the version read above as well: safe even where rows cannot be locked.
     stale += [change.pk for change in changes if change.pk not in stale
-              and not _claim(SelfAssessment.objects, pk=change.pk, version=rows[change.pk].version)]
+              and not claim(SelfAssessment.objects, pk=change.pk, version=rows[change.pk].version)]
     if stale:
         raise EditConflict(stale)
     for change in changes:
@@ -218,7 +207,7 @@ def deduction_update(*, deduction: FieldDeduction, version: int, points: Decimal
     """Changes a deduction if it is still at `version` (else `EditConflict`), in a verification stage."""
     if not _lock_evaluation(deduction.self_assessment.evaluation).is_deduction_open:
         raise StageClosed(deduction.self_assessment.evaluation)
-    if not _claim(FieldDeduction.objects, pk=deduction.pk, version=version):
+    if not claim(FieldDeduction.objects, pk=deduction.pk, version=version):
         raise EditConflict([deduction.pk])
     deduction.points, deduction.reason, deduction.version = points, reason, version + 1
     deduction.save(update_fields=["points", "reason", "version", "updated_at"])
@@ -230,7 +219,7 @@ def deduction_delete(*, deduction: FieldDeduction, version: int) -> None:
     """Removes a deduction if it is still at `version` (else `EditConflict`), in a verification stage."""
     if not _lock_evaluation(deduction.self_assessment.evaluation).is_deduction_open:
         raise StageClosed(deduction.self_assessment.evaluation)
-    if not _claim(FieldDeduction.objects, pk=deduction.pk, version=version):
+    if not claim(FieldDeduction.objects, pk=deduction.pk, version=version):
         raise EditConflict([deduction.pk])
     deduction.delete()
 

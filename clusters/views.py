@@ -21,13 +21,12 @@ from clusters.forms import DeductionForm, SelfAssessmentFormSet, StageForm
 from clusters.models import Cluster, Evaluation, FieldDeduction, Indicator, SelfAssessment
 from clusters.selectors import evaluation_summaries
 from core.caching import page_cache
+from core.conflicts import BAD_REQUEST, CONFLICT, OK, write_refusals
 from core.formsets import formset_is_the_pages, whole_number_or_none
 from core.spreadsheets import download
 from core.uploads import SpreadsheetUploadForm
+from core.versions import EditConflict
 
-# A save refused because of the stage or someone else's edit answers 409 Conflict, with the page.
-CONFLICT = 409
-BAD_REQUEST = 400
 # A posted formset that is not the one the page rendered (see core.formsets).
 FORM_NOT_THE_PAGES = gettext_lazy(
     "Nothing was saved: the form sent is not the one this page shows (rows of another page, "
@@ -49,24 +48,24 @@ def evaluation_create(request):
     """Creates next year's evaluation with the current indicators and maxima, after asking: only a POST
     confirming the year the page showed creates it (a second click, or a year created meanwhile, does not)."""
     year = services.evaluation_next_year(first_year=timezone.localdate().year)
-    status = 200
+    status = OK
     if request.method == "POST":
         confirmed = whole_number_or_none(request.POST.get("confirm_year"))
         if confirmed == year:
-            try:
+            with write_refusals() as refusal:
                 evaluation = services.evaluation_create(year=year)
-            except IntegrityError:  # the same year created by another request a moment ago
-                year = services.evaluation_next_year(first_year=year)
-                status = CONFLICT
-            else:
+            if not refusal:
                 messages.success(request, _("The %(year)s evaluation was created.") % {"year": evaluation.year})
                 return redirect("clusters:evaluation-detail", year=evaluation.year)
+            # The same year was created by another request a moment ago: ask about the next one.
+            year = services.evaluation_next_year(first_year=year)
+            status = refusal.status
         else:
             status = BAD_REQUEST if confirmed is None else CONFLICT  # CONFLICT: another year was asked about
     latest = Evaluation.objects.latest_first().first()
     indicators = Indicator.objects.active()
     context = {"year": year, "latest": latest, "indicator_count": indicators.count(),
-               "max_total": indicators.aggregate(total=Sum("max_points"))["total"], "refused": status != 200}
+               "max_total": indicators.aggregate(total=Sum("max_points"))["total"], "refused": status != OK}
     return render(request, "clusters/evaluation_create.html", context, status=status)
 
 
@@ -145,7 +144,7 @@ def self_assessment_edit(request, year, cluster):
     evaluation = get_object_or_404(Evaluation, year=year)
     cluster = get_object_or_404(Cluster, code=cluster)
     queryset = selectors.cluster_self_assessments(evaluation, cluster)
-    status = 200
+    status = OK
     if request.method == "POST" and not formset_is_the_pages(request.POST, pks=[row.pk for row in queryset]):
         formset = SelfAssessmentFormSet(queryset=queryset)
         formset._non_form_errors = formset.error_class([FORM_NOT_THE_PAGES])
@@ -157,25 +156,23 @@ def self_assessment_edit(request, year, cluster):
                 form.to_change() for form in formset.forms
                 if form.user_changed() and not form.cleaned_data["take_theirs"]
             ]
-            try:
+            with write_refusals() as refusal:
                 saved = services.self_assessments_update(evaluation=evaluation, changes=changes)
-            except services.EditConflict as conflict:
+            if not refusal:
+                messages.success(request, _("%(count)s scores saved.") % {"count": saved} if saved
+                                 else _("Nothing had changed."))
+                return redirect(reverse("clusters:evaluation-detail", args=[year]) + f"#cluster-{cluster.code}")
+            if conflict := refusal.of(EditConflict):
                 formset = _with_conflicts(request.POST, selectors.cluster_self_assessments(evaluation, cluster),
                                           conflict.pks)
-                status = CONFLICT
-            except services.StageClosed:
+            elif refusal.of(services.StageClosed):
                 evaluation.refresh_from_db()
-                status = CONFLICT
-            except IntegrityError:
+            else:
                 formset._non_form_errors = formset.error_class(
                     [_("Nothing was saved: the database refused a value (a deduction may have been recorded "
                        "meanwhile). Reload the page and try again.")]
                 )
-                status = CONFLICT
-            else:
-                messages.success(request, _("%(count)s scores saved.") % {"count": saved} if saved
-                                 else _("Nothing had changed."))
-                return redirect(reverse("clusters:evaluation-detail", args=[year]) + f"#cluster-{cluster.code}")
+            status = refusal.status
     else:
         formset = SelfAssessmentFormSet(queryset=queryset)
         if request.method == "POST":
@@ -202,24 +199,22 @@ def deduction_list(request, year, number):
     row = _self_assessment(year, number)
     can_add = request.user.has_perm("clusters.add_fielddeduction")
     form = DeductionForm(self_assessment=row) if can_add else None
-    status = 200
+    status = OK
     if request.method == "POST":
         if not can_add:
             raise PermissionDenied
         form = DeductionForm(request.POST, self_assessment=row)
         if form.is_valid():
-            try:
+            with write_refusals() as refusal:
                 services.deduction_create(
                     self_assessment=row, points=form.cleaned_data["points"], reason=form.cleaned_data["reason"]
                 )
-            except services.StageClosed:
-                status = CONFLICT
-            except IntegrityError:
-                form.add_error("points", DEDUCTIONS_ABOVE_SCORE)
-                status = CONFLICT
-            else:
+            if not refusal:
                 messages.success(request, _("The deduction was recorded."))
                 return redirect("clusters:deduction-list", year=year, number=number)
+            if refusal.of(IntegrityError):
+                form.add_error("points", DEDUCTIONS_ABOVE_SCORE)
+            status = refusal.status
     deductions = row.deductions.all()
     return render(request, "clusters/deduction_list.html",
                   {"row": row, "deductions": deductions, "form": form, "evaluation": row.evaluation}, status=status)
@@ -237,7 +232,7 @@ def deduction_edit(request, year, pk):
     deduction = _deduction(year, pk)
     row = deduction.self_assessment
     form = DeductionForm(instance=deduction, self_assessment=row)
-    status, conflict = 200, None
+    status, conflict = OK, None
     if request.method == "POST":
         form = DeductionForm(request.POST, instance=FieldDeduction.objects.get(pk=pk), self_assessment=row)
         if whole_number_or_none(request.POST.get("version")) is None:
@@ -246,20 +241,17 @@ def deduction_edit(request, year, pk):
                           {"row": row, "deduction": deduction, "form": form, "conflict": None,
                            "evaluation": row.evaluation, "refusal": FORM_NOT_THE_PAGES}, status=BAD_REQUEST)
         if form.is_valid():
-            try:
+            with write_refusals() as refusal:
                 services.deduction_update(deduction=_deduction(year, pk), version=form.cleaned_data["version"] or 0,
                                           points=form.cleaned_data["points"], reason=form.cleaned_data["reason"])
-            except services.EditConflict:
-                conflict, form = _deduction_conflict(request.POST, year, pk, row)
-                status = CONFLICT
-            except services.StageClosed:
-                status = CONFLICT
-            except IntegrityError:
-                form.add_error("points", DEDUCTIONS_ABOVE_SCORE)
-                status = CONFLICT
-            else:
+            if not refusal:
                 messages.success(request, _("The deduction was changed."))
                 return redirect("clusters:deduction-list", year=year, number=row.indicator.number)
+            if refusal.of(EditConflict):
+                conflict, form = _deduction_conflict(request.POST, year, pk, row)
+            elif refusal.of(IntegrityError):
+                form.add_error("points", DEDUCTIONS_ABOVE_SCORE)
+            status = refusal.status
     return render(request, "clusters/deduction_edit.html",
                   {"row": row, "deduction": deduction, "form": form, "conflict": conflict,
                    "evaluation": row.evaluation}, status=status)
@@ -280,23 +272,22 @@ def deduction_delete(request, year, pk):
     """Asks first; removes the deduction only if nobody changed it since the question was shown."""
     deduction = _deduction(year, pk)
     row = deduction.self_assessment
-    status, changed_meanwhile = 200, False
+    status, changed_meanwhile = OK, False
     if request.method == "POST":
-        try:
-            version = whole_number_or_none(request.POST.get("version"))
-            if version is None:
-                return render(request, "clusters/deduction_delete.html",
-                              {"row": row, "deduction": deduction, "evaluation": row.evaluation,
-                               "refusal": FORM_NOT_THE_PAGES}, status=BAD_REQUEST)
+        version = whole_number_or_none(request.POST.get("version"))
+        if version is None:
+            return render(request, "clusters/deduction_delete.html",
+                          {"row": row, "deduction": deduction, "evaluation": row.evaluation,
+                           "refusal": FORM_NOT_THE_PAGES}, status=BAD_REQUEST)
+        with write_refusals() as refusal:
             services.deduction_delete(deduction=deduction, version=version)
-        except services.EditConflict:
-            deduction.refresh_from_db()
-            changed_meanwhile, status = True, CONFLICT
-        except services.StageClosed:
-            status = CONFLICT
-        else:
+        if not refusal:
             messages.success(request, _("The deduction was removed."))
             return redirect("clusters:deduction-list", year=year, number=row.indicator.number)
+        if refusal.of(EditConflict):
+            deduction.refresh_from_db()
+            changed_meanwhile = True
+        status = refusal.status
     return render(request, "clusters/deduction_delete.html",
                   {"row": row, "deduction": deduction, "evaluation": row.evaluation,
                    "changed_meanwhile": changed_meanwhile}, status=status)
@@ -355,27 +346,31 @@ def score_import(request, year):
 def score_import_confirm(request, year):
     """Applies a previewed import: every row or none; refuses rows changed since the preview."""
     evaluation = get_object_or_404(Evaluation, year=year)
-    refusal = ""
-    try:
+    with write_refusals(imports.TokenInvalid) as refusal:
         confirmed = imports.token_read(request.POST.get("token", ""), evaluation=evaluation)
         saved = imports.scores_import(evaluation=evaluation, confirmed=confirmed)
-    except imports.TokenInvalid:
-        refusal = _("Nothing was saved: the preview has expired or is not valid. Upload the file again.")
-    except services.EditConflict as conflict:
-        numbers = sorted(SelfAssessment.objects.filter(pk__in=conflict.pks)
-                         .values_list("indicator__number", flat=True))
-        refusal = _("Nothing was saved: someone changed indicator(s) %(numbers)s after the preview. Upload the "
-                    "file again to see the current values.") % {"numbers": ", ".join(map(str, numbers))}
-    except services.StageClosed:
-        evaluation.refresh_from_db()
-        refusal = _("Nothing was saved: the evaluation is no longer in the self-assessment stage.")
-    except IntegrityError:
-        refusal = _("Nothing was saved: the database refused a value (a deduction may have been recorded "
-                    "meanwhile). Upload the file again.")
     if refusal:
+        if refusal.of(services.StageClosed):
+            evaluation.refresh_from_db()
+        reason = refusal.message({
+            imports.TokenInvalid: _("Nothing was saved: the preview has expired or is not valid. Upload the file "
+                                    "again."),
+            EditConflict: lambda conflict: _(
+                "Nothing was saved: someone changed indicator(s) %(numbers)s after the preview. Upload the file "
+                "again to see the current values.") % {"numbers": _indicator_numbers(conflict.pks)},
+            services.StageClosed: _("Nothing was saved: the evaluation is no longer in the self-assessment stage."),
+            IntegrityError: _("Nothing was saved: the database refused a value (a deduction may have been "
+                              "recorded meanwhile). Upload the file again."),
+        })
         return render(request, "clusters/score_import.html",
                       {"evaluation": evaluation, "form": SpreadsheetUploadForm(), "preview": None, "token": "",
-                       "refusal": refusal}, status=CONFLICT)
+                       "refusal": reason}, status=refusal.status)
     messages.success(request, _("%(count)s rows imported from %(file)s.") % {"count": saved,
                                                                             "file": confirmed.file_name})
     return redirect("clusters:evaluation-detail", year=year)
+
+
+def _indicator_numbers(pks) -> str:
+    """The numbers of the indicators whose self-assessments are `pks`, as the refusal names them."""
+    numbers = SelfAssessment.objects.filter(pk__in=pks).values_list("indicator__number", flat=True)
+    return ", ".join(map(str, sorted(numbers)))

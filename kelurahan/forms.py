@@ -99,10 +99,6 @@ class KelurahanForm(forms.ModelForm):
         return cleaned
 
 
-def patbm_version(patbm: Patbm | None) -> str:
-    return patbm.updated_at.isoformat() if patbm is not None and patbm.pk else ""
-
-
 class PatbmForm(forms.ModelForm):
     """A PATBM step with its date; from terbentuk on the SK number and date are required (as in the DB)."""
 
@@ -116,14 +112,19 @@ class PatbmForm(forms.ModelForm):
             "sk_number": _("Required from the step formed (SK) on."),
         }
 
-    # When the record was last saved as this form loaded it: a different value at save time means
-    # someone else saved in between (see kelurahan.services.patbm_save).
-    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The record's version as this form loaded it (0: no record yet); another version at save time
+    # means someone else saved in between (see kelurahan.services.patbm_save).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["step_date"].required = True
-        self.initial["loaded_version"] = patbm_version(self.instance)
+        self.initial["version"] = self.instance.version if self.instance.pk else 0
+
+    def patbm_values(self) -> dict:
+        """The cleaned record values and loaded version, as `services.patbm_save` takes them."""
+        values = {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {**values, "version": self.cleaned_data["version"] or 0}
 
     def _not_in_future(self, field):
         value = self.cleaned_data.get(field)

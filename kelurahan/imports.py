@@ -17,11 +17,13 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from core.conflicts import WriteRefused
 from core.imports import ImportRefused, TokenInvalid, find_column, import_reason, number_problem, token_open, token_sign
 from core.numbers import NumberError, parse_whole_number
 from core.tables import Table
+from core.versions import EditConflict
 from kelurahan import services
-from kelurahan.forms import PatbmForm, patbm_version
+from kelurahan.forms import PatbmForm
 from kelurahan.models import Kelurahan, Patbm
 
 TOKEN_SALT = "kelurahan.patbm-import"
@@ -72,7 +74,7 @@ class PatbmRow:
     kelurahan: Kelurahan | None = None
     old: dict = field(default_factory=dict)
     new: dict = field(default_factory=dict)
-    version: str = ""
+    version: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -150,7 +152,7 @@ def patbm_preview(*, table: Table, file_name: str) -> PatbmPreview:
         row.kelurahan = current_kelurahan = kelurahan[code]
         patbm = getattr(current_kelurahan, "patbm", None) or Patbm(kelurahan=current_kelurahan)
         row.old = {name: _form_value(name, getattr(patbm, name)) for name in FIELDS}
-        row.version = patbm_version(patbm)
+        row.version = patbm.version if patbm.pk else 0
         data = dict(row.old)
         for name, column in columns.items():
             if column:
@@ -165,11 +167,12 @@ def patbm_preview(*, table: Table, file_name: str) -> PatbmPreview:
         if data == row.old:  # as stored (a kelurahan still without a PATBM record included)
             row.new = row.old
             continue
-        if not current_kelurahan.is_active:
-            row.problems.append(_("%(kelurahan)s is inactive; reactivate it before recording PATBM progress.")
-                                % {"kelurahan": current_kelurahan})
+        try:
+            services.patbm_check_active(current_kelurahan)
+        except services.KelurahanInactive as inactive:
+            row.problems.append(str(inactive))
             continue
-        form = PatbmForm({**data, "loaded_version": row.version}, instance=patbm)
+        form = PatbmForm({**data, "version": row.version}, instance=patbm)
         if form.is_valid():
             row.new = {name: _form_value(name, form.cleaned_data[name]) for name in FIELDS}
         else:
@@ -189,7 +192,7 @@ def preview_token(preview: PatbmPreview) -> str:
     )
 
 
-class PatbmImportRefused(Exception):
+class PatbmImportRefused(WriteRefused):
     """A record changed after the preview, or a row no longer passes the form; nothing was saved."""
 
     def __init__(self, kelurahan: list[Kelurahan]):
@@ -222,14 +225,13 @@ def patbm_import(*, token: str) -> tuple[str, int]:
         if target is None:
             raise TokenInvalid
         patbm = Patbm.objects.filter(kelurahan=target).first() or Patbm(kelurahan=target)
-        form = PatbmForm({**data, "loaded_version": version}, instance=patbm)
-        if not target.is_active or not form.is_valid():
+        form = PatbmForm({**data, "version": version}, instance=patbm)
+        if not form.is_valid():
             refused.append(target)
             continue
-        form.instance._change_reason = reason
         try:
-            services.patbm_save(form=form, kelurahan=target)
-        except services.PatbmChangedMeanwhile:
+            services.patbm_save(kelurahan=target, **form.patbm_values(), reason=reason)
+        except (EditConflict, services.KelurahanInactive):
             refused.append(target)
     if refused:
         raise PatbmImportRefused(refused)  # rolls back the rows saved above

@@ -100,6 +100,12 @@ class Patbm(models.Model):
     sk_date = models.DateField(_("SK date"), null=True, blank=True)
     activist_count = models.PositiveIntegerField(_("number of activists"), default=0)
     note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every save; a form saved from an older version is a conflict."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()

@@ -1,14 +1,17 @@
-"""Writes that touch several kecamatan/kelurahan rows."""
+"""Writes of kecamatan, kelurahan and PATBM records."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.conflicts import WriteRefused
 from core.loading import LoadReport
+from core.versions import EditConflict, claim
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
 
 WILAYAH_CSV = Path(__file__).resolve().parent / "data" / "kota_bogor_wilayah.csv"
@@ -39,7 +42,7 @@ def wilayah_load(*, report: LoadReport, wilayah_csv: Path = WILAYAH_CSV) -> None
             report.count("kelurahan", created)
 
 
-class ActivationRefused(Exception):
+class ActivationRefused(WriteRefused):
     """A kecamatan or kelurahan cannot be (de)activated; `reason` says why, in the user's language.
     Nothing was changed."""
 
@@ -103,12 +106,20 @@ def kelurahan_active_set(*, kelurahan: Kelurahan, active: bool) -> Kelurahan:
     return kelurahan
 
 
-class PatbmChangedMeanwhile(Exception):
-    """Someone else saved the PATBM after the form was loaded; nothing was written."""
+class KelurahanInactive(WriteRefused):
+    """An inactive kelurahan records no PATBM progress; nothing was saved."""
 
-    def __init__(self, current: Patbm):
-        super().__init__("PATBM changed meanwhile")
-        self.current = current
+    def __init__(self, kelurahan: Kelurahan):
+        super().__init__(
+            _("%(kelurahan)s is inactive; reactivate it before recording PATBM progress.") % {"kelurahan": kelurahan}
+        )
+        self.kelurahan = kelurahan
+
+
+def patbm_check_active(kelurahan: Kelurahan) -> None:
+    """Raises `KelurahanInactive` unless `kelurahan` may record PATBM progress (it is active)."""
+    if not kelurahan.is_active:
+        raise KelurahanInactive(kelurahan)
 
 
 def _locked_patbm(kelurahan: Kelurahan) -> Patbm | None:
@@ -116,25 +127,51 @@ def _locked_patbm(kelurahan: Kelurahan) -> Patbm | None:
 
 
 @transaction.atomic
-def patbm_save(*, form, kelurahan: Kelurahan) -> Patbm:
-    """Saves a valid PatbmForm unless the record changed since the form was loaded.
+def patbm_save(
+    *,
+    kelurahan: Kelurahan,
+    step: int,
+    step_date: dt.date | None,
+    sk_number: str = "",
+    sk_date: dt.date | None = None,
+    activist_count: int = 0,
+    note: str = "",
+    version: int,
+    reason: str = "",
+) -> Patbm:
+    """Records the PATBM step of `kelurahan` (a new history entry) unless someone saved it after the form
+    was loaded: `version` is the record's version the form showed, 0 when there was no record yet.
 
-    The row is locked while checking, so two staff saving at once cannot both win silently.
+    Raises `KelurahanInactive` for an inactive kelurahan and `EditConflict` (naming the record) when the
+    record is no longer at `version`; nothing is written then. `reason` is kept in the history entry (an
+    import names its file there). The values are checked by `PatbmForm`; the database refuses a formed
+    PATBM without its SK (IntegrityError).
     """
-    from kelurahan.forms import patbm_version
-
-    current = _locked_patbm(kelurahan)
-    if form.cleaned_data.get("loaded_version", "") != patbm_version(current):
-        raise PatbmChangedMeanwhile(current)
+    patbm_check_active(Kelurahan.objects.get(pk=kelurahan.pk))  # as stored now, not as the page loaded it
+    values = {"step": step, "step_date": step_date, "sk_number": sk_number, "sk_date": sk_date,
+              "activist_count": activist_count, "note": note}
+    current = _locked_patbm(kelurahan)  # the row lock keeps two saves from interleaving where it can
     if current is not None:
-        return form.save()
+        if not claim(Patbm.objects, pk=current.pk, version=version):
+            raise EditConflict([current.pk])
+        return _patbm_write(current, values, version=version + 1, reason=reason)
     # The first record: there is no row to lock, so two people can get here at once. The one-per-kelurahan
     # constraint lets only one insert through; the other is told, as for any other record saved meanwhile.
     try:
         with transaction.atomic():
-            return form.save()
+            return _patbm_write(Patbm(kelurahan=kelurahan), values, version=1, reason=reason)
     except IntegrityError:
         current = Patbm.objects.filter(kelurahan=kelurahan).first()
         if current is None:
             raise
-        raise PatbmChangedMeanwhile(current) from None
+        raise EditConflict([current.pk]) from None
+
+
+def _patbm_write(patbm: Patbm, values: dict, *, version: int, reason: str) -> Patbm:
+    for name, value in values.items():
+        setattr(patbm, name, value)
+    patbm.version = version
+    if reason:
+        patbm._change_reason = reason
+    patbm.save()  # records the history
+    return patbm

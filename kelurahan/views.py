@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.cache import cache
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -16,12 +17,14 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 from django.views.generic.detail import SingleObjectMixin
 
 from core.caching import page_cache
+from core.conflicts import DATABASE_REFUSED, OK, WriteRefused, write_refusals
 from core.imports import ImportRefused, TokenInvalid
 from core.spreadsheets import download
 from core.uploads import SpreadsheetUploadForm
+from core.versions import EditConflict
 from kelurahan import charts, imports, selectors, services
 from kelurahan.exports import patbm_register_table
-from kelurahan.forms import KecamatanForm, KelurahanFilterForm, KelurahanForm, PatbmForm, patbm_version
+from kelurahan.forms import KecamatanForm, KelurahanFilterForm, KelurahanForm, PatbmForm
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
 
 
@@ -237,24 +240,28 @@ def patbm_update(request, pk):
     """Records the PATBM step of one kelurahan (every save is kept in the history, with who and when)."""
     kelurahan = get_object_or_404(Kelurahan.objects.select_related("kecamatan"), pk=pk)
     detail_url = reverse("kelurahan:kelurahan-detail", args=[kelurahan.pk])
-    if not kelurahan.is_active:
-        messages.error(
-            request,
-            _("%(kelurahan)s is inactive; reactivate it before recording PATBM progress.") % {"kelurahan": kelurahan},
-        )
+    try:
+        services.patbm_check_active(kelurahan)
+    except services.KelurahanInactive as inactive:
+        messages.error(request, str(inactive))
         return redirect(detail_url)
     patbm = Patbm.objects.filter(kelurahan=kelurahan).first() or Patbm(kelurahan=kelurahan)
     form = PatbmForm(request.POST or None, instance=patbm)
-    status = 200
+    status = OK
     if request.method == "POST" and form.is_valid():
-        try:
-            services.patbm_save(form=form, kelurahan=kelurahan)
-        except services.PatbmChangedMeanwhile as changed:
-            form = _patbm_conflict_form(request.POST, changed.current)
-            status = 409
-        else:
+        with write_refusals() as refusal:
+            services.patbm_save(kelurahan=kelurahan, **form.patbm_values())
+        if not refusal:
             messages.success(request, _("PATBM progress of %(kelurahan)s has been saved.") % {"kelurahan": kelurahan})
             return redirect(detail_url)
+        if refusal.of(EditConflict):  # raised only once the record exists, so there is one to show
+            form = _patbm_conflict_form(request.POST, Patbm.objects.get(kelurahan=kelurahan))
+        else:
+            form.add_error(None, refusal.message({
+                WriteRefused: str,
+                IntegrityError: DATABASE_REFUSED,
+            }))
+        status = refusal.status
     return render(
         request,
         "kelurahan/record_form.html",
@@ -270,7 +277,7 @@ def patbm_update(request, pk):
 def _patbm_conflict_form(data, current: Patbm) -> PatbmForm:
     """The user's input kept, based on the record as saved meanwhile, with what the other person saved."""
     data = data.copy()
-    data["loaded_version"] = patbm_version(current)
+    data["version"] = current.version
     form = PatbmForm(data, instance=current)
     form.is_valid()
     form.add_error(
@@ -365,15 +372,17 @@ def patbm_import(request):
 @permission_required("kelurahan.change_patbm", raise_exception=True)
 def patbm_import_confirm(request):
     """Applies a previewed PATBM import: every row or none; refuses records changed since the preview."""
-    try:
+    with write_refusals(TokenInvalid) as refusal:
         file_name, saved = imports.patbm_import(token=request.POST.get("token", ""))
-    except TokenInvalid:
-        refusal = _("Nothing was saved: the preview has expired or is not valid. Upload the file again.")
-    except imports.PatbmImportRefused as refused:
-        refusal = _("Nothing was saved: the PATBM of %(kelurahan)s changed after the preview. Upload the file "
-                    "again to see the current values.") % {"kelurahan": ", ".join(map(str, refused.kelurahan))}
-    else:
+    if not refusal:
         messages.success(request, _("%(count)s rows imported from %(file)s.") % {"count": saved, "file": file_name})
         return redirect("kelurahan:kelurahan-list")
+    reason = refusal.message({
+        TokenInvalid: _("Nothing was saved: the preview has expired or is not valid. Upload the file again."),
+        imports.PatbmImportRefused: lambda refused: _(
+            "Nothing was saved: the PATBM of %(kelurahan)s changed after the preview. Upload the file again to see "
+            "the current values.") % {"kelurahan": ", ".join(map(str, refused.kelurahan))},
+    })
     return render(request, "kelurahan/patbm_import.html",
-                  {"form": SpreadsheetUploadForm(), "preview": None, "token": "", "refusal": refusal}, status=409)
+                  {"form": SpreadsheetUploadForm(), "preview": None, "token": "", "refusal": reason},
+                  status=refusal.status)

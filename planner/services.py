@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 
 from clusters.models import Evaluation, Indicator, Predicate
-from clusters.services import EditConflict
 from core.loading import LoadReport
+from core.versions import EditConflict, claim
 from planner import planning
 from planner.models import IndicatorOffice, Office, PatbmRule, Scenario, ScenarioItem
 
@@ -122,8 +121,8 @@ def action_plan_save(*, scenario: Scenario, changes: list[PlanChange], kept: tup
         raise EditConflict([change.pk for change in changes if change.pk not in items])
     to_save = [change for change in changes if change.differs_from(items[change.pk])]
     # Compare-and-increment: refuses an item saved by someone else since the form was loaded.
-    stale = [change.pk for change in to_save if not ScenarioItem.objects.filter(
-        pk=change.pk, version=change.version).update(version=F("version") + 1)]
+    stale = [change.pk for change in to_save
+             if not claim(ScenarioItem.objects, pk=change.pk, version=change.version)]
     if stale:
         raise EditConflict(stale)
     for change in to_save:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clusters.models import Predicate
-from clusters.services import EditConflict
+from core.conflicts import BAD_REQUEST, DATABASE_REFUSED, OK, write_refusals
 from core.formsets import formset_is_the_pages, whole_number_or_none
+from core.versions import EditConflict
 from planner import planning, selectors, services
 from planner.forms import SAVE, SUGGEST, ActionPlanFormSet, PlannerForm
 from planner.models import Office, Scenario, ScenarioItem
@@ -62,7 +63,7 @@ def _planner_page(request, *, save=False):
         return render(request, "planner/planner.html", {"plan": None})
     plan = selectors.planner(evaluation, goal, predicates=predicates)
     form_kwargs = {"rows": plan.rows, "predicates": predicates, "remaining_kelurahan": plan.coverage.remaining}
-    status = 200
+    status = OK
     if request.method == "POST":
         data = request.POST.copy()
         data["action"] = SAVE if save else SUGGEST
@@ -89,7 +90,7 @@ def _planner_page(request, *, save=False):
             form = PlannerForm(data, **{**form_kwargs, "rows": plan.rows})
             form.is_valid()
         else:
-            status = 400
+            status = BAD_REQUEST
     else:
         form = PlannerForm(initial={"goal": goal.code}, **form_kwargs)
     return render(request, "planner/planner.html",
@@ -117,7 +118,7 @@ def scenario_compare(request):
     """Two or more scenarios side by side: per indicator the targets, then totals and predicates."""
     ids = [whole_number_or_none(pk) for pk in request.GET.getlist("ids")]
     if None in ids:  # not a scenario number (ASCII digits only: "²".isdigit() is True)
-        return render(request, "planner/scenario_compare.html", {"views": [], "rows": []}, status=400)
+        return render(request, "planner/scenario_compare.html", {"views": [], "rows": []}, status=BAD_REQUEST)
     scenarios = list(selectors.scenarios_for_list().filter(pk__in=ids))
     views = selectors.scenario_views(scenarios) if len(scenarios) >= 2 else []
     rows = []
@@ -125,7 +126,7 @@ def scenario_compare(request):
         indicators = {item.indicator.number: item for view in views for item in view.items}
         rows = [(indicators[number], [view.target_of(number) for view in views]) for number in sorted(indicators)]
     return render(request, "planner/scenario_compare.html", {"views": views, "rows": rows},
-                  status=200 if views or not ids else 400)
+                  status=OK if views or not ids else BAD_REQUEST)
 
 
 @permission_required("planner.delete_scenario", raise_exception=True)
@@ -173,32 +174,34 @@ def action_plan_edit(request, pk):
     queryset = _action_plan_items(scenario)
     office_choices = [("", "---------")] + list(Office.objects.filter(is_active=True).values_list("pk", "name"))
     form_kwargs = {"office_choices": office_choices}
-    status = 200
+    status = OK
     if request.method == "POST" and not formset_is_the_pages(request.POST, pks=[item.pk for item in queryset]):
         formset = ActionPlanFormSet(queryset=queryset, form_kwargs=form_kwargs)
         formset._non_form_errors = formset.error_class([_(
             "Nothing was saved: the form sent is not the one this page shows (rows of another page, an extra "
             "row or a damaged hidden field). Reload the page and enter your changes again.")])
-        status = 400
+        status = BAD_REQUEST
     elif request.method == "POST":
         formset = ActionPlanFormSet(request.POST, queryset=queryset, form_kwargs=form_kwargs)
         if formset.is_valid():
-            try:
+            with write_refusals() as refusal:
                 services.action_plan_save(scenario=scenario, changes=[
                     services.PlanChange(pk=form.instance.pk, target=form.cleaned_data["target"],
                                         office=form.cleaned_data["office"], due_date=form.cleaned_data["due_date"],
                                         status=form.cleaned_data["status"], version=form.cleaned_data["version"])
                     for form in formset.forms if not form.cleaned_data["take_theirs"]
                 ], kept=tuple(form.instance.pk for form in formset.forms if form.cleaned_data["take_theirs"]))
-            except EditConflict as conflict:
-                formset = _action_plan_conflicts(request.POST, _action_plan_items(scenario), conflict.pks,
-                                                 form_kwargs)
-                status = 409
-            else:
+            if not refusal:
                 messages.success(request, _("The action plan was saved."))
                 return redirect("planner:scenario-detail", pk=scenario.pk)
+            if conflict := refusal.of(EditConflict):
+                formset = _action_plan_conflicts(request.POST, _action_plan_items(scenario), conflict.pks,
+                                                 form_kwargs)
+            else:
+                formset._non_form_errors = formset.error_class([DATABASE_REFUSED])
+            status = refusal.status
         else:
-            status = 400
+            status = BAD_REQUEST
     else:
         formset = ActionPlanFormSet(queryset=queryset, form_kwargs=form_kwargs)
     conflicts = any(form.conflict for form in formset.forms)

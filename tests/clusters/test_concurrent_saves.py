@@ -7,7 +7,8 @@ import pytest
 from django.db import connection, transaction
 
 from clusters.models import SelfAssessment
-from clusters.services import EditConflict, ScoreChange, evaluation_create, self_assessments_update
+from clusters.services import ScoreChange, evaluation_create, self_assessments_update
+from core.versions import EditConflict
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,7 +7,6 @@ from django.db import IntegrityError
 
 from clusters.models import Evaluation, FieldDeduction
 from clusters.services import (
-    EditConflict,
     ScoreChange,
     StageClosed,
     deduction_create,
@@ -18,6 +17,7 @@ from clusters.services import (
     evaluation_stage_change,
     self_assessments_update,
 )
+from core.versions import EditConflict
 
 pytestmark = pytest.mark.django_db
 

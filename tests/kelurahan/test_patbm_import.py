@@ -125,7 +125,8 @@ def test_a_record_changed_after_the_preview_refuses_the_whole_import(staff_clien
     response = _upload(staff_client, "patbm.csv", data)
     patbm = Patbm.objects.get(kelurahan__code="32.71.05.1001")
     patbm.activist_count = 2
-    patbm.save()  # someone else's edit
+    patbm.version += 1  # someone else's edit: every writer raises the version (core.versions)
+    patbm.save()
     before = _patbm_state()
     done = _confirm(staff_client, response)
     assert done.status_code == 409

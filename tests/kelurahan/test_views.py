@@ -280,7 +280,7 @@ def test_admin_adds_and_deactivates_an_empty_kecamatan(client, demo, admin_user_
 
 def _loaded_version(client, url):
     """The record version the PATBM form carries, as a browser would send it back."""
-    return form_data(client.get(url), "novalidate")["loaded_version"]
+    return form_data(client.get(url), "novalidate")["version"]
 
 
 def test_staff_take_a_kelurahan_from_belum_ada_to_aktif_and_the_history_keeps_who(client, demo, staff_user):
@@ -293,7 +293,7 @@ def test_staff_take_a_kelurahan_from_belum_ada_to_aktif_and_the_history_keeps_wh
         response = client.post(
             url,
             {"step": step, "step_date": day, "sk_number": sk[0], "sk_date": sk[1], "activist_count": 10, "note": "",
-             "loaded_version": _loaded_version(client, url)},
+             "version": _loaded_version(client, url)},
         )
         assert response.status_code == 302, response.context["form"].errors if response.context else ""
     patbm = Patbm.objects.get(kelurahan=kelurahan)
@@ -318,7 +318,7 @@ def test_staff_going_back_a_step_is_recorded_and_leaves_coverage_from_that_date(
             "sk_date": "",
             "activist_count": 3,
             "note": "SK dicabut",
-            "loaded_version": _loaded_version(client, reverse("kelurahan:patbm-update", args=[kelurahan.pk])),
+            "version": _loaded_version(client, reverse("kelurahan:patbm-update", args=[kelurahan.pk])),
         },
     )
     assert response.status_code == 302
@@ -392,20 +392,16 @@ def _first_patbm_post(client, url):
 def test_the_first_patbm_record_saved_by_two_people_at_once_is_refused_for_the_second(demo, monkeypatch):
     """Both forms were loaded, and both saves looked for the record, before either was committed: the
     second insert meets the one-per-kelurahan constraint and is told (the view answers 409), not a 500."""
+    from core.versions import EditConflict
     from kelurahan import services
-    from kelurahan.forms import PatbmForm
 
     kelurahan = Kelurahan.objects.get(code="32.71.01.1001")  # no PATBM in the demo
-    data = {"step": "2", "step_date": "2019-03-01", "sk_number": "", "sk_date": "", "activist_count": "0",
-            "note": "", "loaded_version": ""}
-    mine = PatbmForm({**data, "note": "saya"}, instance=Patbm(kelurahan=kelurahan))
-    theirs = PatbmForm({**data, "note": "orang lain lebih dulu"}, instance=Patbm(kelurahan=kelurahan))
-    assert mine.is_valid() and theirs.is_valid()
-    services.patbm_save(form=theirs, kelurahan=kelurahan)
+    data = {"kelurahan": kelurahan, "step": 2, "step_date": dt.date(2019, 3, 1), "version": 0}
+    theirs = services.patbm_save(**data, note="orang lain lebih dulu")
     monkeypatch.setattr(services, "_locked_patbm", lambda kelurahan: None)  # my lookup ran before their commit
-    with pytest.raises(services.PatbmChangedMeanwhile) as refused:
-        services.patbm_save(form=mine, kelurahan=kelurahan)
-    assert refused.value.current.note == "orang lain lebih dulu"
+    with pytest.raises(EditConflict) as refused:
+        services.patbm_save(**data, note="saya")
+    assert refused.value.pks == {theirs.pk}
     assert Patbm.objects.get(kelurahan=kelurahan).note == "orang lain lebih dulu"
     assert Patbm.history.filter(kelurahan_id=kelurahan.pk).count() == 1
 
@@ -440,3 +436,51 @@ def test_two_sessions_saving_the_first_patbm_record_at_the_same_moment(demo, sta
         thread.join(30)
     assert sorted(statuses) == [302, 409]
     assert Patbm.objects.filter(kelurahan=kelurahan).count() == 1
+
+
+def test_patbm_save_raises_the_version_and_refuses_a_save_from_an_older_one(demo):
+    from core.versions import EditConflict
+    from kelurahan import services
+
+    kelurahan = Kelurahan.objects.get(code="32.71.01.1001")  # no PATBM in the demo
+    values = {"kelurahan": kelurahan, "step": 2, "step_date": dt.date(2019, 3, 1)}
+    first = services.patbm_save(**values, note="pertama", version=0)
+    assert first.version == 1
+    second = services.patbm_save(**values, note="kedua", version=1, reason="impor patbm.csv")
+    assert second.version == 2 and Patbm.history.filter(kelurahan_id=kelurahan.pk).latest().history_change_reason
+    with pytest.raises(EditConflict) as refused:
+        services.patbm_save(**values, note="dari formulir lama", version=1)
+    assert refused.value.pks == {first.pk}
+    stored = Patbm.objects.get(kelurahan=kelurahan)
+    assert (stored.note, stored.version) == ("kedua", 2)
+    assert Patbm.history.filter(kelurahan_id=kelurahan.pk).count() == 2
+
+
+def test_patbm_save_refuses_an_inactive_kelurahan_and_writes_nothing(demo):
+    from kelurahan import services
+
+    kelurahan = _kelurahan(BATU_TULIS)
+    Kelurahan.objects.filter(pk=kelurahan.pk).update(is_active=False)  # deactivated after the page loaded
+    before = list(Patbm.history.filter(kelurahan_id=kelurahan.pk).values_list("history_id", flat=True))
+    with pytest.raises(services.KelurahanInactive) as refused:
+        services.patbm_save(kelurahan=kelurahan, step=2, step_date=dt.date(2019, 3, 1), version=0)
+    assert str(refused.value) == "Batu Tulis nonaktif; aktifkan kembali sebelum mencatat kemajuan PATBM."
+    assert list(Patbm.history.filter(kelurahan_id=kelurahan.pk).values_list("history_id", flat=True)) == before
+
+
+def test_a_kelurahan_deactivated_while_the_patbm_form_was_open_gets_409_with_the_reason(client, demo, staff_user,
+                                                                                        monkeypatch):
+    from kelurahan import views
+
+    kelurahan = Kelurahan.objects.get(code="32.71.01.1001")
+    url = reverse("kelurahan:patbm-update", args=[kelurahan.pk])
+    client.force_login(staff_user)
+    data = form_data(client.get(url), "novalidate")
+    data.update(step="2", step_date="2019-03-01")
+    Kelurahan.objects.filter(pk=kelurahan.pk).update(is_active=False)
+    # The page read the kelurahan just before the deactivation; the service reads it again.
+    monkeypatch.setattr(views, "get_object_or_404", lambda *args, **kwargs: kelurahan)
+    response = client.post(url, data)
+    assert response.status_code == 409
+    assert "aktifkan kembali" in response.content.decode()
+    assert not Patbm.objects.filter(kelurahan=kelurahan).exists()
