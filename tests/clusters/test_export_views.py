@@ -25,7 +25,7 @@ def _sheet(response):
 
 
 def test_score_table_downloads_as_xlsx_with_numbers(gugus_client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):  # session, user and permissions too
+    with django_assert_max_num_queries(11):  # session, user, data versions and permissions too
         response = gugus_client.get(reverse("clusters:evaluation-export", args=[2018, "xlsx"]))
     assert response["Content-Disposition"] == 'attachment; filename="kla-2018-nilai.xlsx"'
     sheet = _sheet(response)
@@ -71,7 +71,7 @@ def test_import_template_lists_the_indicators_with_empty_scores(gugus_client):
 
 
 def test_patbm_register_has_every_kelurahan_with_steps_dates_and_sk(gugus_client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # session, user, data versions and permissions too
         response = gugus_client.get(reverse("kelurahan:patbm-export", args=["xlsx"]))
     sheet = _sheet(response)
     assert [cell.value for cell in sheet[1]][:4] == ["Kecamatan", "Kelurahan", "Kode Kemendagri", "Tahap"]
