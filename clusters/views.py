@@ -22,16 +22,11 @@ from clusters.models import Cluster, Evaluation, FieldDeduction, Indicator, Self
 from clusters.selectors import evaluation_summaries
 from core.caching import page_cache
 from core.conflicts import BAD_REQUEST, CONFLICT, OK, write_refusals
-from core.formsets import formset_is_the_pages, whole_number_or_none
+from core.formsets import FORM_NOT_THE_PAGES, formset_is_the_pages, formset_refused, whole_number_or_none
 from core.spreadsheets import download
 from core.uploads import SpreadsheetUploadForm
 from core.versions import EditConflict
 
-# A posted formset that is not the one the page rendered (see core.formsets).
-FORM_NOT_THE_PAGES = gettext_lazy(
-    "Nothing was saved: the form sent is not the one this page shows (rows of another page, "
-    "an extra row or a damaged hidden field). Reload the page and enter your changes again."
-)
 # The database's trigger refused the deduction (a score changed meanwhile under the form's check).
 DEDUCTIONS_ABOVE_SCORE = gettext_lazy("Nothing was saved: deductions may not exceed the self-assessment score.")
 
@@ -146,8 +141,7 @@ def self_assessment_edit(request, year, cluster):
     queryset = selectors.cluster_self_assessments(evaluation, cluster)
     status = OK
     if request.method == "POST" and not formset_is_the_pages(request.POST, pks=[row.pk for row in queryset]):
-        formset = SelfAssessmentFormSet(queryset=queryset)
-        formset._non_form_errors = formset.error_class([FORM_NOT_THE_PAGES])
+        formset = formset_refused(SelfAssessmentFormSet(queryset=queryset))
         status = BAD_REQUEST
     elif request.method == "POST" and evaluation.is_self_assessment_open:
         formset = SelfAssessmentFormSet(request.POST, queryset=queryset)

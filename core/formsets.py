@@ -10,6 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from django.utils.translation import gettext_lazy as _
+
+# What a page says when it refuses a formset that is not the one it rendered (answered with 400).
+FORM_NOT_THE_PAGES = _(
+    "Nothing was saved: the form sent is not the one this page shows (rows of another page, "
+    "an extra row or a damaged hidden field). Reload the page and enter your changes again."
+)
 # ASCII digits only: "²".isdigit() is True in Python, and int("²") fails.
 _WHOLE = re.compile(r"^[0-9]{1,9}$")
 
@@ -36,3 +43,9 @@ def formset_is_the_pages(data: Mapping, *, pks: Iterable[int], prefix: str = "fo
         if any(not whole_number_or_none(data.get(f"{prefix}-{index}-{name}")) for name in whole_fields):
             return False
     return True
+
+
+def formset_refused(formset):
+    """`formset`, built from the stored rows, carrying FORM_NOT_THE_PAGES above its forms."""
+    formset._non_form_errors = formset.error_class([FORM_NOT_THE_PAGES])
+    return formset

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clusters.models import Predicate
 from core.conflicts import BAD_REQUEST, DATABASE_REFUSED, OK, write_refusals
-from core.formsets import formset_is_the_pages, whole_number_or_none
+from core.formsets import formset_is_the_pages, formset_refused, whole_number_or_none
 from core.versions import EditConflict
 from planner import planning, selectors, services
 from planner.forms import SAVE, SUGGEST, ActionPlanFormSet, PlannerForm
@@ -176,10 +176,7 @@ def action_plan_edit(request, pk):
     form_kwargs = {"office_choices": office_choices}
     status = OK
     if request.method == "POST" and not formset_is_the_pages(request.POST, pks=[item.pk for item in queryset]):
-        formset = ActionPlanFormSet(queryset=queryset, form_kwargs=form_kwargs)
-        formset._non_form_errors = formset.error_class([_(
-            "Nothing was saved: the form sent is not the one this page shows (rows of another page, an extra "
-            "row or a damaged hidden field). Reload the page and enter your changes again.")])
+        formset = formset_refused(ActionPlanFormSet(queryset=queryset, form_kwargs=form_kwargs))
         status = BAD_REQUEST
     elif request.method == "POST":
         formset = ActionPlanFormSet(request.POST, queryset=queryset, form_kwargs=form_kwargs)
