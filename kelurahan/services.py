@@ -78,13 +78,7 @@ def kecamatan_active_set(*, kecamatan: Kecamatan, active: bool) -> Kecamatan:
     kecamatan being deactivated at the same moment.
     """
     kecamatan = Kecamatan.objects.select_for_update().get(pk=kecamatan.pk)
-    reason = kecamatan_active_refusal(kecamatan, active=active)
-    if reason:
-        raise ActivationRefused(reason)
-    if kecamatan.is_active != active:
-        kecamatan.is_active = active
-        kecamatan.save(update_fields=["is_active"])
-    return kecamatan
+    return _active_write(kecamatan, active=active, refusal=kecamatan_active_refusal(kecamatan, active=active))
 
 
 @transaction.atomic
@@ -97,13 +91,16 @@ def kelurahan_active_set(*, kelurahan: Kelurahan, active: bool) -> Kelurahan:
     kecamatan = Kecamatan.objects.select_for_update().get(pk=kelurahan.kecamatan_id)
     kelurahan = Kelurahan.objects.select_for_update().get(pk=kelurahan.pk)
     kelurahan.kecamatan = kecamatan
-    reason = kelurahan_active_refusal(kelurahan, active=active)
-    if reason:
-        raise ActivationRefused(reason)
-    if kelurahan.is_active != active:
-        kelurahan.is_active = active
-        kelurahan.save(update_fields=["is_active"])
-    return kelurahan
+    return _active_write(kelurahan, active=active, refusal=kelurahan_active_refusal(kelurahan, active=active))
+
+
+def _active_write(record, *, active: bool, refusal: str):
+    if refusal:
+        raise ActivationRefused(refusal)
+    if record.is_active != active:
+        record.is_active = active
+        record.save(update_fields=["is_active"])  # records the history
+    return record
 
 
 class KelurahanInactive(WriteRefused):
