@@ -9,9 +9,8 @@ change, a new group or a deactivated account takes effect on the very next reque
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 
+from core.caching import TIMEOUT
 from core.data_version import data_versions
-
-TIMEOUT = 24 * 60 * 60  # seconds; a new auth version makes an entry unreachable long before
 
 
 class CachedPermissionsBackend(ModelBackend):

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
-from core.data_version import data_versions
+from core.data_version import data_version
 
-TIMEOUT = 24 * 60 * 60  # seconds; a new data version makes an entry unreachable long before
+TIMEOUT = 24 * 60 * 60  # seconds, for what is keyed by data versions: a new one makes an entry unreachable sooner
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,7 @@ def page_cache(request, page: str, *, domains: Iterable[str], permissions: Itera
     else the body depends on (the page number, the search...)."""
     user = request.user
     # The versions read with the user's permissions (core.backends), earlier still: one query less.
-    every = getattr(user, "_data_versions", None) or data_versions()
-    versions = ".".join(f"{name}{every.get(name, 0)}" for name in sorted(domains))
+    versions = data_version(*sorted(domains), versions=getattr(user, "_data_versions", None))
     can = {name.split(".", 1)[1]: user.has_perm(name) for name in sorted(permissions)}
     granted = "".join("1" if allowed else "0" for allowed in can.values())
     varying = hashlib.sha256(repr(tuple(str(value) for value in vary)).encode()).hexdigest()[:32]

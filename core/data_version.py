@@ -31,9 +31,10 @@ def data_versions() -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def data_version(*domains: str) -> str:
-    """The version of `domains` (every domain when none is named) as one text, for a cache key."""
-    versions = data_versions()
+def data_version(*domains: str, versions: dict[str, int] | None = None) -> str:
+    """The version of `domains` (every domain when none is named) as one text, for a cache key; from
+    `versions` when the caller has read them already, else read now."""
+    versions = data_versions() if versions is None else versions
     names = domains or sorted(versions)
     return ".".join(f"{name}{versions.get(name, 0)}" for name in names)
 
