@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
-from clusters.models import Evaluation, FieldDeduction, Predicate, SelfAssessment
+from clusters.models import Evaluation, FieldDeduction, Instrument, Predicate, SelfAssessment
 from clusters.services import evaluation_create
 from core.roles import ADMIN, STAFF, TASK_FORCE
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
@@ -46,10 +46,12 @@ def _codes(count: int):
 @transaction.atomic
 def evaluations_populate(rng: random.Random) -> None:
     existing = set(Evaluation.objects.values_list("year", flat=True))
+    # The indicator-level framework for now; question-level years come with the instrument's bench pages.
+    framework = Instrument.objects.get(code=Instrument.FRAMEWORK_2019)
     for year in YEARS:
         if year in existing:
             continue
-        evaluation = evaluation_create(year=year)
+        evaluation = evaluation_create(year=year, instrument=framework)
         evaluation.stage = Evaluation.Stage.FINAL
         evaluation.save(update_fields=["stage"])
         rows = list(evaluation.self_assessments.all())

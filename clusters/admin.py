@@ -1,26 +1,80 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from clusters.models import Cluster, Evaluation, FieldDeduction, Indicator, Predicate, SelfAssessment
-from clusters.services import evaluation_framework_copy
+from clusters.models import (
+    Cluster,
+    Evaluation,
+    FieldDeduction,
+    Indicator,
+    Instrument,
+    Predicate,
+    Question,
+    SelfAssessment,
+)
+from clusters.services import evaluation_framework_copy, instrument_copy
 from core.admin import LocalNumbersAdminMixin
 from core.admin_history import KeepHistoryAdminMixin, ReadOnlyAdminMixin, page_link
 
 
+@admin.register(Instrument)
+class InstrumentAdmin(LocalNumbersAdminMixin, SimpleHistoryAdmin):
+    """Instruments are edited for the next cycle as copies: an evaluation made on one keeps its own
+    maxima (copied when it was created), and an instrument in use cannot be deleted."""
+
+    list_display = ["name", "code", "first_year", "is_default", "copied_from"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["copied_from", "created_at"]
+    actions = ["copy_for_next_cycle"]
+
+    @admin.action(description=_("Copy for the next cycle (to edit)"))
+    def copy_for_next_cycle(self, request, queryset):
+        for instrument in queryset:
+            number = instrument.copies.count() + 1
+            try:
+                with transaction.atomic():
+                    copy = instrument_copy(
+                        instrument=instrument, code=f"{instrument.code}-salinan-{number}"[:30],
+                        name=f"{instrument.name} ({_('copy')} {number})"[:200], first_year=instrument.first_year + 1,
+                    )
+            except IntegrityError:
+                self.message_user(request, _("%(name)s was not copied: a copy with that name or code exists; "
+                                             "rename it first.") % {"name": instrument.name}, messages.ERROR)
+            else:
+                self.message_user(request, _("Copied as %(name)s: rename it and edit its indicators and "
+                                             "questions.") % {"name": copy.name}, messages.SUCCESS)
+
+
 @admin.register(Cluster)
 class ClusterAdmin(LocalNumbersAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "name_en", "order"]
+    list_display = ["code", "name", "name_en", "order", "instrument"]
+    list_filter = ["instrument"]
     search_fields = ["code", "name", "name_en"]
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(LocalNumbersAdminMixin, admin.ModelAdmin):
-    list_display = ["number", "name", "cluster", "max_points", "placement", "is_active"]
-    list_filter = ["cluster", "placement", "is_active"]
-    search_fields = ["name", "=number"]
-    list_select_related = ["cluster"]
+    list_display = ["code", "name", "cluster", "max_points", "placement", "is_active", "instrument"]
+    list_filter = ["instrument", "cluster__code", "placement", "is_active"]
+    search_fields = ["name", "=code"]
+    list_select_related = ["cluster", "instrument"]
+
+
+@admin.register(Question)
+class QuestionAdmin(LocalNumbersAdminMixin, admin.ModelAdmin):
+    """A question's text, maximum and data sources; an evaluation already made keeps the maximum it copied."""
+
+    list_display = ["__str__", "short_text", "max_points", "data_sources", "for_kecamatan", "for_kelurahan"]
+    list_filter = ["indicator__instrument", "for_kecamatan", "for_kelurahan"]
+    search_fields = ["text", "data_sources", "=code", "=indicator__code"]
+    list_select_related = ["indicator"]
+    ordering = ["indicator__instrument", "indicator__number", "order"]
+
+    @admin.display(description=_("question"))
+    def short_text(self, obj):
+        return obj.text[:120]
 
 
 class VersionRaisingMixin:
@@ -57,15 +111,22 @@ class EvaluationAdmin(LocalNumbersAdminMixin, KeepHistoryAdminMixin, VersionRais
     """The year, sample flag and note are edited here; the stage only on the stage page (reasons, locks),
     the scores only on the evaluation's pages. An evaluation is never deleted."""
 
-    list_display = ["year", "stage", "is_sample", "updated_at"]
-    list_filter = ["stage", "is_sample"]
+    list_display = ["year", "instrument", "stage", "is_sample", "updated_at"]
+    list_filter = ["stage", "instrument", "is_sample"]
     search_fields = ["=year", "note"]
-    fields = ["year", "stage", "stage_page", "is_sample", "note"]
+    fields = ["year", "instrument", "stage", "stage_page", "is_sample", "note"]
     inlines = [SelfAssessmentInline]
 
     def get_readonly_fields(self, request, obj=None):
         # A new evaluation starts in self-assessment; its year stays what it was created with.
-        return ["stage", "stage_page"] + (["year"] if obj else [])
+        return ["stage", "stage_page"] + (["year", "instrument"] if obj else [])
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        default = Instrument.objects.default()
+        if default is not None:
+            initial.setdefault("instrument", default.pk)
+        return initial
 
     @admin.display(description=_("change"))
     def stage_page(self, obj):

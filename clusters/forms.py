@@ -5,7 +5,7 @@ from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from clusters import scoring
-from clusters.models import Evaluation, FieldDeduction, SelfAssessment
+from clusters.models import Evaluation, FieldDeduction, Instrument, QuestionScore, SelfAssessment
 from clusters.services import ScoreChange
 from core.forms import DecimalInput, HiddenDecimalInput, LocalDecimalField, column_char_field
 from core.numbers import format_decimal
@@ -38,6 +38,9 @@ class SelfAssessmentForm(forms.ModelForm):
         self.initial.update(version=row.version, seen_score=row.score, seen_evidence=row.evidence)
         self.fields["take_theirs"].widget.attrs["class"] = "form-check-input"
         self.conflict = None  # set by the view: the other person's newest save of this row
+        if getattr(row, "scored_by_questions", False):
+            # The sum of the questions: entered on the indicator's question page, never typed here.
+            self.fields["score"].disabled = True
 
     def full_clean(self):
         super().full_clean()
@@ -51,7 +54,8 @@ class SelfAssessmentForm(forms.ModelForm):
         score = self.cleaned_data["score"]
         row = self.instance
         problem = scoring.score_problem(
-            score, maximum=row.max_points, deductions=getattr(row, "deduction_total", None) or Decimal("0")
+            score, maximum=row.max_points, deductions=getattr(row, "deduction_total", None) or Decimal("0"),
+            question=isinstance(row, QuestionScore),
         )
         if problem:
             raise forms.ValidationError(problem.message, code=problem.code)
@@ -75,6 +79,37 @@ class SelfAssessmentForm(forms.ModelForm):
 SelfAssessmentFormSet = modelformset_factory(
     SelfAssessment, form=SelfAssessmentForm, extra=0, edit_only=True, can_delete=False
 )
+
+
+class QuestionScoreForm(SelfAssessmentForm):
+    """One question's score and evidence note; the same change tracking as an indicator's."""
+
+    class Meta(SelfAssessmentForm.Meta):
+        model = QuestionScore
+        widgets = {
+            "score": DecimalInput(attrs={"class": "form-control text-end", "data-score-input": ""}),
+            "evidence": forms.Textarea(attrs={"rows": 1, "class": "form-control"}),
+        }
+
+
+QuestionScoreFormSet = modelformset_factory(
+    QuestionScore, form=QuestionScoreForm, extra=0, edit_only=True, can_delete=False
+)
+
+
+class EvaluationCreateForm(forms.Form):
+    """The instrument a new evaluation is scored on (the default one preselected)."""
+
+    instrument = forms.ModelChoiceField(
+        label=_("Instrument"), queryset=Instrument.objects.order_by("-first_year", "name"), empty_label=None,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = Instrument.objects.default()
+        if default is not None:
+            self.initial.setdefault("instrument", default.pk)
 
 
 class DeductionForm(forms.ModelForm):

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Sum
@@ -13,18 +14,76 @@ from core.numbers import format_decimal
 POINTS = {"max_digits": 6, "decimal_places": 2}
 
 
-class Cluster(models.Model):
-    """Kelembagaan or one of Klaster I-V."""
+class InstrumentQuerySet(models.QuerySet):
+    def default(self):
+        """The instrument a new evaluation is created on unless another is chosen (None when unset)."""
+        return self.filter(is_default=True).first()
 
-    code = models.CharField(_("code"), max_length=8, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200)
-    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+
+class Instrument(models.Model):
+    """One version of the evaluation's questionnaire: its groups, indicators, maxima and (where it has
+    them) questions. An evaluation is made on one instrument; the next cycle's is a copy, edited."""
+
+    FRAMEWORK_2019 = "kla-2019"
+    INSTRUMENT_2024 = "kla-2024"
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    first_year = models.PositiveSmallIntegerField(
+        _("first evaluation year"), validators=[MinValueValidator(2006), MaxValueValidator(2100)],
+        help_text=_("The first evaluation cycle this instrument was used for."),
+    )
+    is_default = models.BooleanField(
+        _("default for new evaluations"), default=False,
+        help_text=_("Preselected when an evaluation is created. Only one instrument can be the default."),
+    )
+    source = models.TextField(_("source"), blank=True)
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="copies",
+        verbose_name=_("copied from"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = InstrumentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["order"]
+        ordering = ["first_year", "code"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
+                                    name="instrument_one_default"),
+            models.CheckConstraint(condition=Q(first_year__gte=2006, first_year__lte=2100),
+                                   name="instrument_first_year_plausible"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Cluster(models.Model):
+    """A group of an instrument's indicators: Kelembagaan, Klaster I-V (and Kelana-Dekela from 2024)."""
+
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="clusters", verbose_name=_("instrument")
+    )
+    code = models.CharField(
+        _("code"), max_length=8,
+        help_text=_("The same code in every instrument for the same group, so years compare across instruments."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"))
+
+    class Meta:
+        ordering = ["instrument", "order"]
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "code"], name="cluster_code_unique_in_instrument"),
+            models.UniqueConstraint(fields=["instrument", "order"], name="cluster_order_unique_in_instrument"),
+        ]
 
     def __str__(self):
         return f"{self.code}: {self.name}"
@@ -43,7 +102,15 @@ class Indicator(models.Model):
         PARTLY_VERIFIED = "partly verified", _("partly verified")
         INFERRED = "inferred", _("inferred")
 
-    number = models.PositiveSmallIntegerField(_("number"))
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("instrument")
+    )
+    number = models.PositiveSmallIntegerField(
+        _("position"), help_text=_("The indicator's place in its instrument's order (1, 2, ...).")
+    )
+    code = models.CharField(
+        _("number"), max_length=8, help_text=_("The instrument's own number of the indicator, e.g. 7 or 21A.")
+    )
     cluster = models.ForeignKey(
         Cluster, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("cluster")
     )
@@ -68,18 +135,66 @@ class Indicator(models.Model):
     objects = IndicatorQuerySet.as_manager()
 
     class Meta:
-        ordering = ["number"]
+        ordering = ["instrument", "number"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         constraints = [
             models.UniqueConstraint(
-                fields=["number"], condition=Q(is_active=True), name="indicator_number_unique_when_active"
+                fields=["instrument", "number"], condition=Q(is_active=True),
+                name="indicator_number_unique_when_active",
+            ),
+            models.UniqueConstraint(
+                fields=["instrument", "code"], condition=Q(is_active=True), name="indicator_code_unique_when_active"
             ),
             models.CheckConstraint(condition=Q(max_points__gt=0), name="indicator_max_points_positive"),
         ]
 
     def __str__(self):
-        return f"{self.number}. {self.name}"
+        return f"{self.code}. {self.name}"
+
+    def clean(self):
+        super().clean()
+        if self.cluster_id and self.instrument_id and self.cluster.instrument_id != self.instrument_id:
+            raise ValidationError({"cluster": _("Choose a group of the indicator's own instrument.")})
+
+
+class Question(models.Model):
+    """A question of an indicator (2024 instrument on): scored from 0 to its own maximum."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="questions", verbose_name=_("indicator")
+    )
+    code = models.CharField(_("number"), max_length=10, help_text=_("The instrument's own number, e.g. 2a."))
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("question"))
+    max_points = models.DecimalField(
+        _("maximum points"), **POINTS, validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Used by evaluations created from now on; earlier evaluations keep theirs. 0 for a question "
+                    "that is asked for information only."),
+    )
+    data_sources = models.CharField(
+        _("data sources"), max_length=300, blank=True,
+        help_text=_("The agencies that hold the evidence, separated by semicolons."),
+    )
+    for_kecamatan = models.BooleanField(_("asks about every kecamatan"), default=False)
+    for_kelurahan = models.BooleanField(_("asks about every kelurahan"), default=False)
+
+    class Meta:
+        ordering = ["indicator", "order"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "code"], name="question_code_unique_in_indicator"),
+            models.UniqueConstraint(fields=["indicator", "order"], name="question_order_unique_in_indicator"),
+            models.CheckConstraint(condition=Q(max_points__gte=0), name="question_max_points_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code}.{self.code}"
+
+    @property
+    def sources(self) -> list[str]:
+        return [source.strip() for source in self.data_sources.split(";") if source.strip()]
 
 
 class EvaluationQuerySet(models.QuerySet):
@@ -98,6 +213,10 @@ class Evaluation(models.Model):
 
     year = models.PositiveSmallIntegerField(
         _("year"), unique=True, validators=[MinValueValidator(2006), MaxValueValidator(2100)]
+    )
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("instrument"),
+        help_text=_("The questionnaire this evaluation is scored on; it cannot change afterwards."),
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.SELF_ASSESSMENT)
     is_sample = models.BooleanField(
@@ -176,6 +295,10 @@ class SelfAssessment(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     evidence = models.TextField(_("evidence note"), blank=True)
+    scored_by_questions = models.BooleanField(
+        _("scored by questions"), default=False, editable=False,
+        help_text=_("The score is the sum of the indicator's question scores (at most its maximum)."),
+    )
     version = models.PositiveIntegerField(
         _("version"),
         default=1,
@@ -211,12 +334,62 @@ class SelfAssessment(models.Model):
         """This row as a scoring value; needs `deduction_total` from `with_deductions()`."""
         return scoring.IndicatorScore(
             number=self.indicator.number,
+            code=self.indicator.code,
             cluster_code=self.indicator.cluster.code,
             max_points=self.max_points,
             self_score=self.score,
             deductions=self.deduction_total,
             name=self.indicator.name,
         )
+
+
+class QuestionScore(models.Model):
+    """A question as scored in one evaluation: the city's score, evidence note and the maximum it had then.
+
+    One row per question is created with the evaluation; the indicator's score (its `SelfAssessment`)
+    is the sum of these, at most the indicator's maximum, and is written by the same save.
+    """
+
+    self_assessment = models.ForeignKey(
+        SelfAssessment, on_delete=models.PROTECT, related_name="question_scores", verbose_name=_("self-assessment")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="scores", verbose_name=_("question")
+    )
+    max_points = models.DecimalField(
+        _("maximum points"), **POINTS, help_text=_("The question's maximum when this evaluation was created.")
+    )
+    score = models.DecimalField(
+        _("self-assessment score"), **POINTS, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    evidence = models.TextField(_("evidence note"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False,
+        help_text=_("Raised by every save; a form saved from an older version is a conflict."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["self_assessment", "question__order"]
+        verbose_name = _("question score")
+        verbose_name_plural = _("question scores")
+        constraints = [
+            models.UniqueConstraint(fields=["self_assessment", "question"], name="question_score_one_per_question"),
+            models.CheckConstraint(condition=Q(max_points__gte=0), name="question_score_max_points_not_negative"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0), name="question_score_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__lte=F("max_points")),
+                name="question_score_within_max",
+                violation_error_message=_("The score may not exceed the question's maximum."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.self_assessment.evaluation} · {self.question}"
 
 
 class FieldDeduction(models.Model):

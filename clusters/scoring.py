@@ -41,6 +41,12 @@ class IndicatorScore:
     self_score: Decimal | None = None
     deductions: Decimal = ZERO
     name: str = field(default="", compare=False)  # for pages and charts; no rule reads it
+    code: str = field(default="", compare=False)  # the instrument's own number (21A); `number` is its position
+
+    @property
+    def label(self) -> str:
+        """The indicator's number as its instrument writes it."""
+        return self.code or str(self.number)
 
     @property
     def is_scored(self) -> bool:
@@ -69,7 +75,9 @@ class ScoreProblem:
     message: str
 
 
-def score_problem(score: Decimal | None, *, maximum: Decimal, deductions: Decimal = ZERO) -> ScoreProblem | None:
+def score_problem(
+    score: Decimal | None, *, maximum: Decimal, deductions: Decimal = ZERO, question: bool = False
+) -> ScoreProblem | None:
     """The first thing wrong with `score` as the self-assessment of an indicator worth `maximum` points
     with `deductions` recorded, or None when it may be saved. Checked in this order:
 
@@ -80,7 +88,7 @@ def score_problem(score: Decimal | None, *, maximum: Decimal, deductions: Decima
     - below the deductions already recorded (`below_deductions`).
 
     The message is translated (gettext) and writes numbers as score fields read them (25,50). The
-    score entry form and the score import both ask this function.
+    score entry form and the score import both ask this function; `question` for a question's score.
     """
     if score is None:
         if deductions:
@@ -89,8 +97,9 @@ def score_problem(score: Decimal | None, *, maximum: Decimal, deductions: Decima
     if score < 0 or score.is_signed():
         return ScoreProblem("negative", _("The score may not be negative."))
     if score > maximum:
-        return ScoreProblem("above_maximum", _("At most %(maximum)s points: the indicator's maximum.")
-                            % {"maximum": format_decimal(maximum)})
+        message = (_("At most %(maximum)s points: the question's maximum.") if question
+                   else _("At most %(maximum)s points: the indicator's maximum."))
+        return ScoreProblem("above_maximum", message % {"maximum": format_decimal(maximum)})
     if score != score.quantize(STEP):
         return ScoreProblem("too_many_decimals", _("At most two decimals."))
     if score < deductions:

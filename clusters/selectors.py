@@ -7,12 +7,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clusters import scoring
-from clusters.models import Cluster, Evaluation, FieldDeduction, Predicate, SelfAssessment
+from clusters.models import (
+    Cluster,
+    Evaluation,
+    FieldDeduction,
+    Indicator,
+    Instrument,
+    Predicate,
+    Question,
+    QuestionScore,
+    SelfAssessment,
+)
 from core import history
 
 # Stages from which the evaluation has a field result (deductions are final or being made).
@@ -169,14 +179,19 @@ class ClusterLabel:
     short: str
 
 
-def cluster_labels() -> list[ClusterLabel]:
-    """The clusters in order, named in the active language ("Klaster I" / "Cluster I" for short)."""
+def cluster_labels(instrument_ids: Iterable[int] | None = None) -> list[ClusterLabel]:
+    """The groups of the instruments `instrument_ids` (of all when None) in order, one per code (a code
+    names the same group in every instrument, under the newest instrument's name), named in the active
+    language ("Klaster I" / "Cluster I" for short). One query."""
     english = (get_language() or "").startswith("en")
-    labels = []
-    for cluster in Cluster.objects.all():
+    clusters = Cluster.objects.order_by("order", "-instrument__first_year", "-instrument_id")
+    if instrument_ids is not None:
+        clusters = clusters.filter(instrument_id__in=list(instrument_ids))
+    labels: dict[str, ClusterLabel] = {}
+    for cluster in clusters:
         name = cluster.name_en if english and cluster.name_en else cluster.name
-        labels.append(ClusterLabel(cluster.code, name, name.split(":")[0].strip()))
-    return labels
+        labels.setdefault(cluster.code, ClusterLabel(cluster.code, name, name.split(":")[0].strip()))
+    return list(labels.values())
 
 
 @dataclass(frozen=True)
@@ -287,6 +302,61 @@ def evaluation_detail(evaluation: Evaluation, *, with_recurring: bool = True) ->
         tuple(sorted(scoring.recurring_weaknesses(deduction_history(evaluation.year)))) if with_recurring else ()
     )
     return EvaluationDetail(evaluation, scoring.summarize(scores, bands, goal), sections, goal, bands, recurring)
+
+
+def instrument_choices(instruments: QuerySet[Instrument]) -> list[Instrument]:
+    """The instruments with `indicator_count`, `max_total` and `question_count` of their active
+    indicators, as the create page offers them (three queries)."""
+    indicators = {
+        row["instrument"]: row for row in Indicator.objects.active().values("instrument")
+        .annotate(count=Count("id"), total=Sum("max_points")).order_by()
+    }
+    questions = dict(
+        Question.objects.filter(indicator__is_active=True).values("indicator__instrument")
+        .annotate(count=Count("id")).order_by().values_list("indicator__instrument", "count")
+    )
+    result = list(instruments)
+    for instrument in result:
+        row = indicators.get(instrument.pk, {})
+        instrument.indicator_count = row.get("count", 0)
+        instrument.max_total = row.get("total") or scoring.ZERO
+        instrument.question_count = questions.get(instrument.pk, 0)
+    return result
+
+
+@dataclass(frozen=True)
+class QuestionPage:
+    """One indicator of an evaluation with its questions, as its entry page shows them."""
+
+    detail: EvaluationDetail
+    section: ClusterSection
+    row: SelfAssessment
+    question_max_total: Decimal
+
+    @property
+    def maxima_disagree(self) -> bool:
+        """The source's question maxima do not add up to the indicator's maximum (2024: #19, #21B)."""
+        return self.question_max_total != self.row.max_points
+
+
+def indicator_self_assessment(evaluation: Evaluation, code: str) -> SelfAssessment | None:
+    """The evaluation's row of the indicator numbered `code` by its instrument, with `deduction_total`
+    (an active indicator first, should a retired one share its number)."""
+    return (SelfAssessment.objects.filter(evaluation=evaluation, indicator__code=code).for_scoring()
+            .order_by("-indicator__is_active", "indicator__number").first())
+
+
+def question_scores(row: SelfAssessment) -> QuerySet[QuestionScore]:
+    """The question scores of one indicator of one evaluation, in the instrument's order, for the entry form."""
+    return QuestionScore.objects.filter(self_assessment=row).select_related("question").order_by("question__order")
+
+
+def question_page(evaluation: Evaluation, row: SelfAssessment) -> QuestionPage:
+    """The evaluation's headline numbers, the indicator's group and the sum of its question maxima."""
+    detail = evaluation_detail(evaluation, with_recurring=False)
+    section = next(s for s in detail.sections if s.cluster.pk == row.indicator.cluster_id)
+    total = QuestionScore.objects.filter(self_assessment=row).aggregate(total=Sum("max_points"))["total"]
+    return QuestionPage(detail, section, row, total or scoring.ZERO)
 
 
 def cluster_self_assessments(evaluation: Evaluation, cluster: Cluster) -> QuerySet[SelfAssessment]:

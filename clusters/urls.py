@@ -10,6 +10,8 @@ urlpatterns = [
     path("evaluasi/<int:year>/", views.evaluation_detail, name="evaluation-detail"),
     path("evaluasi/<int:year>/tahap/", views.evaluation_stage, name="evaluation-stage"),
     path("evaluasi/<int:year>/klaster/<str:cluster>/", views.self_assessment_edit, name="self-assessment-edit"),
+    path("evaluasi/<int:year>/indikator/<str:code>/pertanyaan/", views.question_scores_edit,
+         name="question-scores-edit"),
     path("evaluasi/<int:year>/indikator/<int:number>/pengurangan/", views.deduction_list, name="deduction-list"),
     path("evaluasi/<int:year>/pengurangan/<int:pk>/ubah/", views.deduction_edit, name="deduction-edit"),
     path("evaluasi/<int:year>/pengurangan/<int:pk>/hapus/", views.deduction_delete, name="deduction-delete"),

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,8 +16,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from clusters import exports, imports, selectors, services
-from clusters.forms import DeductionForm, SelfAssessmentFormSet, StageForm
-from clusters.models import Cluster, Evaluation, FieldDeduction, Indicator, SelfAssessment
+from clusters.forms import (
+    DeductionForm,
+    EvaluationCreateForm,
+    QuestionScoreFormSet,
+    SelfAssessmentFormSet,
+    StageForm,
+)
+from clusters.models import Cluster, Evaluation, FieldDeduction, SelfAssessment
 from clusters.selectors import evaluation_summaries
 from core.caching import page_cache
 from core.conflicts import BAD_REQUEST, CONFLICT, OK, write_refusals
@@ -40,27 +45,31 @@ def evaluation_list(request):
 
 @permission_required("clusters.add_evaluation", raise_exception=True)
 def evaluation_create(request):
-    """Creates next year's evaluation with the current indicators and maxima, after asking: only a POST
-    confirming the year the page showed creates it (a second click, or a year created meanwhile, does not)."""
+    """Creates next year's evaluation on the chosen instrument, with its indicators, questions and maxima,
+    after asking: only a POST confirming the year the page showed creates it (a second click, or a year
+    created meanwhile, does not)."""
     year = services.evaluation_next_year(first_year=timezone.localdate().year)
     status = OK
+    form = EvaluationCreateForm(request.POST or None)
     if request.method == "POST":
         confirmed = whole_number_or_none(request.POST.get("confirm_year"))
-        if confirmed == year:
+        if confirmed == year and form.is_valid():
             with write_refusals() as refusal:
-                evaluation = services.evaluation_create(year=year)
+                evaluation = services.evaluation_create(year=year, instrument=form.cleaned_data["instrument"])
             if not refusal:
                 messages.success(request, _("The %(year)s evaluation was created.") % {"year": evaluation.year})
                 return redirect("clusters:evaluation-detail", year=evaluation.year)
             # The same year was created by another request a moment ago: ask about the next one.
             year = services.evaluation_next_year(first_year=year)
             status = refusal.status
+        elif confirmed == year:
+            status = BAD_REQUEST  # no such instrument: the form says so beside the choice
         else:
             status = BAD_REQUEST if confirmed is None else CONFLICT  # CONFLICT: another year was asked about
     latest = Evaluation.objects.latest_first().first()
-    indicators = Indicator.objects.active()
-    context = {"year": year, "latest": latest, "indicator_count": indicators.count(),
-               "max_total": indicators.aggregate(total=Sum("max_points"))["total"], "refused": status != OK}
+    instruments = selectors.instrument_choices(form.fields["instrument"].queryset)
+    context = {"year": year, "latest": latest, "form": form, "instruments": instruments,
+               "refused": status != OK}
     return render(request, "clusters/evaluation_create.html", context, status=status)
 
 
@@ -71,7 +80,7 @@ def evaluation_detail(request, year):
     the permissions it shows links for; the scores are read lazily, only when that cache misses."""
     cached = page_cache(request, "evaluation-detail", domains=("clusters",), vary=(year,),
                         permissions=("clusters.change_evaluation", "clusters.change_selfassessment"))
-    evaluation = get_object_or_404(Evaluation, year=year)
+    evaluation = get_object_or_404(Evaluation.objects.select_related("instrument"), year=year)
     context = {
         "page_cache": cached,
         "evaluation": evaluation,
@@ -98,7 +107,7 @@ def evaluation_stage(request, year):
 
 def _user_changed_field(data, prefix, name) -> bool:
     """Whether the submitted `name` differs from the value the form showed (read as the form reads both)."""
-    fields = SelfAssessmentFormSet.form.base_fields
+    fields = SelfAssessmentFormSet.form.base_fields  # the question form reads both fields the same way
     try:
         return (fields[name].clean(data.get(f"{prefix}-{name}", ""))
                 != fields[f"seen_{name}"].clean(data.get(f"{prefix}-seen_{name}", "")))
@@ -106,12 +115,12 @@ def _user_changed_field(data, prefix, name) -> bool:
         return True  # unreadable input is the user's: keep it so they see the error
 
 
-def _with_conflicts(formset_data, queryset, stale_pks):
+def _with_conflicts(formset_data, queryset, stale_pks, formset_class=SelfAssessmentFormSet):
     """A formset that keeps the user's input but is based on the rows' current versions, with
     `form.conflict` set to the other person's newest save on each row changed meanwhile."""
     data = formset_data.copy()
     current = {row.pk: row for row in queryset}
-    latest = selectors.last_changes(SelfAssessment, stale_pks)
+    latest = selectors.last_changes(queryset.model, stale_pks)
     for index in range(int(data.get("form-TOTAL_FORMS") or 0)):
         prefix = f"form-{index}"
         pk = int(data.get(f"{prefix}-id") or 0)
@@ -125,7 +134,7 @@ def _with_conflicts(formset_data, queryset, stale_pks):
             data[f"{prefix}-seen_score"] = "" if row.score is None else str(row.score)
             data[f"{prefix}-seen_evidence"] = row.evidence
             data[f"{prefix}-take_theirs"] = ""
-    formset = SelfAssessmentFormSet(data, queryset=queryset)
+    formset = formset_class(data, queryset=queryset)
     formset.is_valid()
     for form in formset.forms:
         if form.instance.pk in stale_pks:
@@ -137,7 +146,7 @@ def _with_conflicts(formset_data, queryset, stale_pks):
 def self_assessment_edit(request, year, cluster):
     """One cluster's self-assessment scores and evidence notes, saved all or nothing."""
     evaluation = get_object_or_404(Evaluation, year=year)
-    cluster = get_object_or_404(Cluster, code=cluster)
+    cluster = get_object_or_404(Cluster, code=cluster, instrument_id=evaluation.instrument_id)
     queryset = selectors.cluster_self_assessments(evaluation, cluster)
     status = OK
     if request.method == "POST" and not formset_is_the_pages(request.POST, pks=[row.pk for row in queryset]):
@@ -178,6 +187,56 @@ def self_assessment_edit(request, year, cluster):
     context = {"detail": detail, "section": section, "cluster": cluster, "formset": formset,
                "evaluation": evaluation, "conflicts": any(f.conflict for f in formset.forms)}
     return render(request, "clusters/self_assessment_edit.html", context, status=status)
+
+
+@permission_required("clusters.view_selfassessment", raise_exception=True)
+def question_scores_edit(request, year, code):
+    """One indicator's questions: a score and an evidence note each, saved all or nothing with the
+    indicator's score (their sum, at most the indicator's maximum). Readers see it without the form."""
+    can_edit = request.user.has_perm("clusters.change_selfassessment")
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    evaluation = get_object_or_404(Evaluation, year=year)
+    row = selectors.indicator_self_assessment(evaluation, code)
+    if row is None or not row.scored_by_questions:
+        raise Http404
+    queryset = selectors.question_scores(row)
+    status = OK
+    if request.method == "POST" and not formset_is_the_pages(request.POST, pks=[item.pk for item in queryset]):
+        formset = formset_refused(QuestionScoreFormSet(queryset=queryset))
+        status = BAD_REQUEST
+    elif request.method == "POST" and evaluation.is_self_assessment_open:
+        formset = QuestionScoreFormSet(request.POST, queryset=queryset)
+        if formset.is_valid():
+            changes = [
+                form.to_change() for form in formset.forms
+                if form.user_changed() and not form.cleaned_data["take_theirs"]
+            ]
+            with write_refusals() as refusal:
+                saved = services.question_scores_update(self_assessment=row, changes=changes)
+            if not refusal:
+                messages.success(request, _("%(count)s question scores saved.") % {"count": saved} if saved
+                                 else _("Nothing had changed."))
+                return redirect("clusters:question-scores-edit", year=year, code=row.indicator.code)
+            if conflict := refusal.of(EditConflict):
+                formset = _with_conflicts(request.POST, selectors.question_scores(row), conflict.pks,
+                                          QuestionScoreFormSet)
+            elif refusal.of(services.StageClosed):
+                evaluation.refresh_from_db()
+            else:
+                formset._non_form_errors = formset.error_class(
+                    [_("Nothing was saved: the database refused a value (a deduction may have been recorded "
+                       "meanwhile). Reload the page and try again.")]
+                )
+            status = refusal.status
+    else:
+        formset = QuestionScoreFormSet(queryset=queryset)
+        if request.method == "POST":
+            status = CONFLICT  # the stage is closed: the page says why
+    row = selectors.indicator_self_assessment(evaluation, code)  # the indicator's score as saved now
+    context = {"page": selectors.question_page(evaluation, row), "row": row, "formset": formset,
+               "evaluation": evaluation, "can_edit": can_edit, "conflicts": any(f.conflict for f in formset.forms)}
+    return render(request, "clusters/question_scores_edit.html", context, status=status)
 
 
 def _self_assessment(year, number):

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from clusters.models import Evaluation, FieldDeduction, Indicator, SelfAssessment
+from clusters.models import Evaluation, FieldDeduction, Instrument, SelfAssessment
 from clusters.services import evaluation_create
 from core import roles
 from kelurahan.models import Kelurahan, Patbm
@@ -131,7 +131,8 @@ def demo_load() -> str:
     added since, such as next year's evaluation); LEFT_OUT, changing nothing, on a database holding
     real evaluations or PATBM records without the demo. Raises DemoRefused without reference data.
     """
-    if not Indicator.objects.active().exists() or not Kelurahan.objects.exists() or not Group.objects.exists():
+    framework = Instrument.objects.filter(code=Instrument.FRAMEWORK_2019).first()
+    if framework is None or not Kelurahan.objects.exists() or not Group.objects.exists():
         raise DemoRefused("Reference data is missing: run `python manage.py load_reference_data` first.")
     if demo_is_loaded():
         demo_users_ensure()
@@ -140,14 +141,14 @@ def demo_load() -> str:
         return LEFT_OUT
 
     for year, shares in SELF_SHARE.items():
-        _evaluation_load(year, shares)
+        _evaluation_load(year, shares, framework)
     _patbm_load()
     demo_users_ensure()
     return LOADED
 
 
-def _evaluation_load(year: int, shares: dict[str, str]) -> None:
-    evaluation = evaluation_create(year=year, is_sample=True)
+def _evaluation_load(year: int, shares: dict[str, str], framework: Instrument) -> None:
+    evaluation = evaluation_create(year=year, instrument=framework, is_sample=True)
     evaluation.stage = STAGES[year]
     evaluation.note = SAMPLE_NOTE
     evaluation.save()

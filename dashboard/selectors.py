@@ -91,7 +91,7 @@ def dashboard(*, up_to_year: int | None = None) -> Dashboard:
         evaluations=summaries,
         bands=bands,
         goal=nindya_band(bands),
-        clusters=cluster_labels(),
+        clusters=cluster_labels({item.evaluation.instrument_id for item in summaries}),
         indicator_names={(item.evaluation.pk, s.number): s.name for item in summaries for s in item.scores},
         recurring=tuple(sorted(scoring.recurring_weaknesses(deductions))),
     )

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from clusters.models import Evaluation, Indicator, Predicate
+from clusters.models import Evaluation, Indicator, Instrument, Predicate
 from core.loading import LoadReport
 from core.versions import EditConflict, claim
 from planner import planning
@@ -35,7 +35,9 @@ DEFAULT_POINTS_PER_PERCENT = Decimal("0.25")
 def planner_defaults_load(*, report: LoadReport) -> None:
     """Creates the default offices, indicator owners and PATBM rule where missing; never changes
     existing rows (admins' edits survive a second run)."""
-    indicators = {indicator.number: indicator for indicator in Indicator.objects.active()}
+    # The default owners are numbered as in the 2019-era framework.
+    framework = Indicator.objects.active().filter(instrument__code=Instrument.FRAMEWORK_2019)
+    indicators = {indicator.number: indicator for indicator in framework}
     for name, numbers in DEFAULT_OFFICES.items():
         office, created = Office.objects.get_or_create(name=name)
         report.count("offices", created)

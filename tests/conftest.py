@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from clusters.models import Instrument
 from clusters.services import framework_load
 from core import roles
 from core.loading import LoadReport
@@ -15,6 +16,10 @@ def reference_data(db):
     """Clusters, 24 indicators, predicates, 6 kecamatan, 68 kelurahan and the role groups."""
     report = LoadReport()
     framework_load(report=report)
+    # The tests before the 2024 instrument are written on the 2019-era framework; the instrument's own
+    # tests choose theirs (fixture `instrument_2024`).
+    Instrument.objects.update(is_default=False)
+    Instrument.objects.filter(code=Instrument.FRAMEWORK_2019).update(is_default=True)
     wilayah_load(report=report)
     roles_ensure()
     return report
@@ -44,3 +49,8 @@ def task_force_user(reference_data):
 @pytest.fixture
 def admin_user_role(reference_data):
     return _user_with_role("admin-test", roles.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def instrument_2024(reference_data):
+    return Instrument.objects.get(code=Instrument.INSTRUMENT_2024)

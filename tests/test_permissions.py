@@ -18,7 +18,7 @@ from django.db.models import F
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clusters import imports
-from clusters.models import Evaluation, FieldDeduction, SelfAssessment
+from clusters.models import Evaluation, FieldDeduction, Instrument, QuestionScore, SelfAssessment
 from clusters.services import evaluation_create
 from core.tables import read_table
 from kelurahan import imports as patbm_imports
@@ -47,6 +47,7 @@ class World:
 
     open_year: int  # self-assessment stage
     verifying_year: int  # field verification stage, with a scored indicator and one deduction
+    question_year: int  # self-assessment stage, on the 2024 instrument (scored by questions)
     deduction: FieldDeduction
     kelurahan: Kelurahan  # active, in an active kecamatan with other active kelurahan
     empty_kecamatan: Kecamatan  # active, without kelurahan: it may be deactivated
@@ -77,6 +78,17 @@ def _score_form(world):
     for i, row in enumerate(rows):
         data.update({f"form-{i}-id": str(row.pk), f"form-{i}-version": str(row.version),
                      f"form-{i}-score": "12", f"form-{i}-evidence": "dicoba", f"form-{i}-seen_score": "",
+                     f"form-{i}-seen_evidence": ""})
+    return data
+
+
+def _question_form(world):
+    rows = list(QuestionScore.objects.filter(self_assessment__evaluation__year=world.question_year,
+                                             self_assessment__indicator__code="21B").order_by("question__order"))
+    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows))}
+    for i, row in enumerate(rows):
+        data.update({f"form-{i}-id": str(row.pk), f"form-{i}-version": str(row.version),
+                     f"form-{i}-score": "1", f"form-{i}-evidence": "dicoba", f"form-{i}-seen_score": "",
                      f"form-{i}-seen_evidence": ""})
     return data
 
@@ -122,7 +134,8 @@ def _patbm_import_token(world):
 ROUTES: dict[str, Route] = {
     "dashboard:home": Route(),
     "clusters:evaluation-list": Route(),
-    "clusters:evaluation-create": Route(get=ADMINS, post=ADMINS, post_data=lambda world: {"confirm_year": "2021"}),
+    "clusters:evaluation-create": Route(get=ADMINS, post=ADMINS, post_data=lambda world: {
+        "confirm_year": "2022", "instrument": str(Instrument.objects.get(code=Instrument.INSTRUMENT_2024).pk)}),
     "clusters:evaluation-detail": Route(kwargs=lambda w: {"year": w.open_year}),
     "clusters:evaluation-stage": Route(
         kwargs=lambda w: {"year": w.open_year}, get=ADMINS, post=ADMINS,
@@ -143,6 +156,10 @@ ROUTES: dict[str, Route] = {
         post_data=lambda w: {"version": str(w.deduction.version)},
     ),
     "clusters:indicator-history": Route(kwargs=lambda w: {"year": w.open_year, "number": 3}),
+    # --- issue 17: the 2024 instrument's questions ---
+    "clusters:question-scores-edit": Route(
+        kwargs=lambda w: {"year": w.question_year, "code": "21B"}, post=WRITERS, post_data=_question_form,
+    ),
     "kelurahan:kelurahan-list": Route(),
     "kelurahan:kelurahan-detail": Route(kwargs=lambda w: {"pk": w.kelurahan.pk}),
     "kelurahan:kelurahan-create": Route(get=ADMINS, post=ADMINS, post_data=_kelurahan_form),
@@ -263,8 +280,10 @@ def world(reference_data):
     deduction = FieldDeduction.objects.create(self_assessment=row, points=D("5"), reason="Tanpa MoU")
     verifying.stage = Evaluation.Stage.FIELD_VERIFICATION
     verifying.save()
+    evaluation_create(year=2021, instrument=Instrument.objects.get(code=Instrument.INSTRUMENT_2024))
     world = World(
         open_year=2019,
+        question_year=2021,
         verifying_year=2020,
         deduction=deduction,
         kelurahan=Kelurahan.objects.get(code="32.71.01.1001"),
@@ -282,6 +301,7 @@ def _snapshot():
     return (
         sorted(Evaluation.objects.values_list("year", "stage", "note")),
         sorted(SelfAssessment.objects.values_list("pk", "score", "evidence", "version")),
+        sorted(QuestionScore.objects.values_list("pk", "score", "evidence", "version")),
         sorted(FieldDeduction.objects.values_list("pk", "points", "reason", "version")),
         sorted(Kecamatan.objects.values_list("pk", "code", "name", "is_active")),
         sorted(Kelurahan.objects.values_list("pk", "code", "name", "kecamatan_id", "is_active")),

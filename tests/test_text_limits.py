@@ -18,6 +18,7 @@ PROJECT_APPS = ("core", "clusters", "kelurahan", "planner", "kla_tracker")
 NOT_STORED = {
     ("kelurahan.forms.KelurahanFilterForm", "q"): "a search term",
     ("clusters.forms.SelfAssessmentForm", "seen_evidence"): "the note as loaded, compared, not saved",
+    ("clusters.forms.QuestionScoreForm", "seen_evidence"): "the note as loaded, compared, not saved",
     # Django's log-in forms (username limited by the user model, password checked, never saved).
     ("core.forms.LoginForm", "username"): "checked against the users, not saved",
     ("core.forms.LoginForm", "password"): "checked against the users, not saved",

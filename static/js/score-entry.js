@@ -1,5 +1,6 @@
 // Self-assessment entry: updates the cluster subtotal, the totals and the gap to Nindya while scores
-// are typed. Progressive: without it the form works the same, and the server shows the real numbers
+// are typed. On an indicator's question page (data-cap: the indicator's maximum) the typed questions
+// add up to the indicator's score, at most its maximum, and the group subtotal follows it. Progressive: without it the form works the same, and the server shows the real numbers
 // after saving. Scores are read by the server's rule (numbers.js): 3,5 = 3.5; an unreadable entry is
 // marked, the cluster subtotal shows "—" and the summary keeps the stored totals until it is corrected,
 // rather than counting it as 0 or 35 (or looking as if the stored totals were gone).
@@ -23,6 +24,8 @@
   );
   const showStored = () => stored.forEach((text, element) => { element.textContent = text; });
   const savedCluster = cents(form.dataset.clusterSelf);
+  const cap = form.dataset.cap ? cents(form.dataset.cap) : null;
+  const savedGroup = form.dataset.groupSelf ? cents(form.dataset.groupSelf) : null;
   const savedSelf = cents(summary.dataset.self);
   const savedFinal = cents(summary.dataset.final);
   const goal = summary.dataset.goalEntry ? cents(summary.dataset.goalEntry) : null;
@@ -46,12 +49,17 @@
       numbers.markUnreadable(input, value === null, numbers.message(form, input.value));
       typed = typed === null || value === null ? null : typed + value;
     }
-    show("[data-cluster-subtotal]", form, typed);
+    const counted = typed === null || cap === null ? typed : Math.min(typed, cap);
+    show("[data-question-sum]", document, typed);
+    // As on the server: an indicator none of whose questions is scored has no score yet.
+    const noneScored = cap !== null && inputs.every((input) => !input.value.trim());
+    show("[data-cluster-subtotal]", document, noneScored ? null : counted);
     if (typed === null) {
       showStored();
       return;
     }
-    const change = typed - savedCluster;
+    const change = counted - savedCluster;
+    if (savedGroup !== null) show("[data-group-subtotal]", document, savedGroup + change);
     show("[data-summary=self]", summary, savedSelf + change);
     show("[data-summary=final]", summary, savedFinal + change);
     if (goal !== null) show("[data-summary=gap]", summary, Math.max(goal - (savedFinal + change), 0));

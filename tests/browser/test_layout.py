@@ -9,7 +9,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from clusters.models import FieldDeduction
+from clusters.models import FieldDeduction, Instrument
+from clusters.services import evaluation_create
 from kelurahan.models import Kecamatan, Kelurahan
 from planner.models import Scenario
 from tests.browser.conftest import log_in
@@ -82,7 +83,8 @@ def test_dashboard_charts_follow_their_container_when_the_window_is_resized(live
 def _demo_world() -> World:
     """The routes' records, taken from the demo: 2019 in self-assessment, 2018 final with deductions."""
     deduction = FieldDeduction.objects.filter(self_assessment__evaluation__year=2018).order_by("pk").first()
-    world = World(open_year=2019, verifying_year=2018, deduction=deduction,
+    evaluation_create(year=2026, instrument=Instrument.objects.get(code=Instrument.INSTRUMENT_2024))
+    world = World(open_year=2019, verifying_year=2018, question_year=2026, deduction=deduction,
                   kelurahan=Kelurahan.objects.get(code="32.71.01.1001"),
                   empty_kecamatan=Kecamatan.objects.create(code="32.71.09", name="Kecamatan Kosong"))
     world = _planner_world(world)

@@ -135,7 +135,8 @@ def test_four_staff_saving_different_clusters_at_once_all_succeed(demo, staff_us
     from tests.html_forms import form_data
 
     evaluation = evaluation_create(year=2020)
-    codes = list(Cluster.objects.order_by("order").values_list("code", flat=True)[:4])
+    groups = Cluster.objects.filter(instrument__code="kla-2019").order_by("order")
+    codes = list(groups.values_list("code", flat=True)[:4])
     posts = []
     for client, code in zip(_staff_clients(staff_user, len(codes)), codes, strict=True):
         url = reverse("clusters:self-assessment-edit", kwargs={"year": 2020, "cluster": code})

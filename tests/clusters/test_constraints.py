@@ -94,7 +94,9 @@ def test_database_refuses_a_second_evaluation_of_the_same_year(reference_data):
 
 
 def test_database_refuses_two_active_indicators_with_one_number(reference_data):
-    indicator = Indicator.objects.get(number=1)
-    _refused(lambda: Indicator.objects.create(number=1, cluster=indicator.cluster, name="x", max_points=1))
+    indicator = Indicator.objects.get(number=1, instrument__code="kla-2019")
+    same = {"instrument": indicator.instrument, "cluster": indicator.cluster, "max_points": 1}
+    _refused(lambda: Indicator.objects.create(number=1, code="1b", name="x", **same))
+    _refused(lambda: Indicator.objects.create(number=99, code="1", name="x", **same))
     # A retired indicator may share its number with its successor.
-    Indicator.objects.create(number=1, cluster=indicator.cluster, name="old", max_points=1, is_active=False)
+    Indicator.objects.create(number=1, code="1", name="old", is_active=False, **same)

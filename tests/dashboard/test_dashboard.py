@@ -108,10 +108,10 @@ def test_dashboard_refuses_a_user_without_a_role(client, demo, django_user_model
 
 def _grow_ten_times():
     """Ten times the demo: 10x the indicators, 10x the years, 10x the kelurahan (with PATBM)."""
-    clusters = list(Cluster.objects.all())
+    clusters = list(Cluster.objects.filter(instrument__code="kla-2019"))
     Indicator.objects.bulk_create([
-        Indicator(number=number, cluster=clusters[number % len(clusters)], name=f"Indikator {number}",
-                  max_points=Decimal("4"))
+        Indicator(number=number, code=str(number), cluster=clusters[number % len(clusters)],
+                  instrument=clusters[0].instrument, name=f"Indikator {number}", max_points=Decimal("4"))
         for number in range(25, 241)
     ])
     for year in range(2020, 2047):

@@ -20,7 +20,8 @@ def scenario(planner_defaults):
 
 
 def _item(scenario, **values):
-    fields = {"scenario": scenario, "indicator": Indicator.objects.get(number=3), "max_points": D("30"),
+    indicator = Indicator.objects.get(number=3, instrument__code="kla-2019")
+    fields = {"scenario": scenario, "indicator": indicator, "max_points": D("30"),
               "base": D("10"), "target": D("20")}
     fields.update(values)
     return ScenarioItem.objects.create(**fields)
