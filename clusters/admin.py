@@ -111,10 +111,10 @@ class EvaluationAdmin(LocalNumbersAdminMixin, KeepHistoryAdminMixin, VersionRais
     """The year, sample flag and note are edited here; the stage only on the stage page (reasons, locks),
     the scores only on the evaluation's pages. An evaluation is never deleted."""
 
-    list_display = ["year", "instrument", "stage", "is_sample", "updated_at"]
+    list_display = ["year", "instrument", "target", "stage", "is_sample", "updated_at"]
     list_filter = ["stage", "instrument", "is_sample"]
     search_fields = ["=year", "note"]
-    fields = ["year", "instrument", "stage", "stage_page", "is_sample", "note"]
+    fields = ["year", "instrument", "target", "stage", "stage_page", "is_sample", "note"]
     inlines = [SelfAssessmentInline]
 
     def get_readonly_fields(self, request, obj=None):

@@ -1,11 +1,19 @@
 from decimal import Decimal
 
 from django import forms
-from django.forms import modelformset_factory
+from django.forms import BaseFormSet, formset_factory, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from clusters import scoring
-from clusters.models import Evaluation, FieldDeduction, Instrument, QuestionScore, SelfAssessment
+from clusters.models import (
+    Evaluation,
+    FieldDeduction,
+    Instrument,
+    Predicate,
+    QuestionScore,
+    SelfAssessment,
+    VerifiedScore,
+)
 from clusters.services import ScoreChange
 from core.forms import DecimalInput, HiddenDecimalInput, LocalDecimalField, column_char_field
 from core.numbers import format_decimal
@@ -97,6 +105,72 @@ QuestionScoreFormSet = modelformset_factory(
 )
 
 
+class VerifiedScoreForm(forms.Form):
+    """One question's score in the evaluation's current verification stage, with the reason for a reduction.
+
+    Left empty, the question keeps the score it had before the stage. `before` (the score when the stage
+    began) is given by the formset: a stage can only lower a score, and a lower one needs a reason.
+    """
+
+    id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    score = LocalDecimalField(
+        label=_("Verified score"), required=False, max_digits=6, decimal_places=2,
+        widget=DecimalInput(attrs={"class": "form-control text-end", "data-verified-input": ""}),
+    )
+    reason = column_char_field(
+        VerifiedScore._meta.get_field("reason"), label=_("Reason for the reduction"), required=False,
+        widget=forms.Textarea(attrs={"rows": 1, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, before: Decimal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.before = before
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+
+    def clean(self):
+        cleaned = super().clean()
+        score, reason = cleaned.get("score"), (cleaned.get("reason") or "").strip()
+        if score is None:
+            return cleaned
+        if score < 0 or score.is_signed():
+            self.add_error("score", forms.ValidationError(_("The score may not be negative."), code="negative"))
+        elif score > self.before:
+            self.add_error("score", forms.ValidationError(
+                _("At most %(before)s points: the score before this stage (a stage can only lower a score)."),
+                code="above_before", params={"before": format_decimal(self.before)}))
+        elif score < self.before and not reason:
+            self.add_error("reason", forms.ValidationError(_("Write the reason for the reduction."),
+                                                            code="reason_required"))
+        return cleaned
+
+
+class BaseVerifiedScoreFormSet(BaseFormSet):
+    """`befores`: each question score's score when the stage began, by id; a posted form gets the one of
+    the id it carries (the view has checked the ids are the page's own)."""
+
+    def __init__(self, *args, befores: dict[int, Decimal], **kwargs):
+        self.befores = befores
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        if self.is_bound:
+            pk = int(self.data.get(f"{self.prefix}-{index}-id") or 0)
+        else:
+            pk = self.initial[index]["id"]
+        return {**super().get_form_kwargs(index), "before": self.befores.get(pk, Decimal("0"))}
+
+
+VerifiedScoreFormSet = formset_factory(VerifiedScoreForm, formset=BaseVerifiedScoreFormSet, extra=0)
+
+
 class EvaluationCreateForm(forms.Form):
     """The instrument a new evaluation is scored on (the default one preselected)."""
 
@@ -104,12 +178,20 @@ class EvaluationCreateForm(forms.Form):
         label=_("Instrument"), queryset=Instrument.objects.order_by("-first_year", "name"), empty_label=None,
         widget=forms.RadioSelect,
     )
+    target = forms.ModelChoiceField(
+        label=_("Target predicate"), queryset=Predicate.objects.order_by("lower_bound"), empty_label=None,
+        help_text=_("Every gap on the evaluation's pages is measured to it; an administrator can change it later."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         default = Instrument.objects.default()
         if default is not None:
             self.initial.setdefault("instrument", default.pk)
+        nindya = Predicate.objects.filter(code=Predicate.NINDYA).first()
+        if nindya is not None:
+            self.initial.setdefault("target", nindya.pk)
+        self.fields["target"].widget.attrs["class"] = "form-select"
 
 
 class DeductionForm(forms.ModelForm):

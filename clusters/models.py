@@ -208,6 +208,7 @@ class Evaluation(models.Model):
     class Stage(models.TextChoices):
         SELF_ASSESSMENT = "self_assessment", _("Self-assessment")
         ADMIN_VERIFICATION = "admin_verification", _("Administrative verification")
+        MINISTRY_REVIEW = "ministry_review", _("Ministry review")
         FIELD_VERIFICATION = "field_verification", _("Field verification")
         FINAL = "final", _("Final")
 
@@ -219,12 +220,20 @@ class Evaluation(models.Model):
         help_text=_("The questionnaire this evaluation is scored on; it cannot change afterwards."),
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.SELF_ASSESSMENT)
+    target = models.ForeignKey(
+        "Predicate", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("target predicate"),
+        help_text=_("The predicate the city aims for in this evaluation; every gap is measured to it. Empty: Nindya."),
+    )
     is_sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Demo data, not a real evaluation.")
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # The stages after the self-assessment in which points can be lost, in the cycle's order.
+    VERIFICATION_STAGES = (Stage.ADMIN_VERIFICATION, Stage.MINISTRY_REVIEW, Stage.FIELD_VERIFICATION)
 
     objects = EvaluationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -248,7 +257,7 @@ class Evaluation(models.Model):
     @property
     def is_deduction_open(self) -> bool:
         """Field deductions are recorded during the two verification stages only."""
-        return self.stage in (self.Stage.ADMIN_VERIFICATION, self.Stage.FIELD_VERIFICATION)
+        return self.stage in self.VERIFICATION_STAGES
 
     @property
     def is_final(self) -> bool:
@@ -392,6 +401,47 @@ class QuestionScore(models.Model):
         return f"{self.self_assessment.evaluation} · {self.question}"
 
 
+class VerifiedScore(models.Model):
+    """The score a verification stage gives one question, with the reason for every reduction.
+
+    A question without a verified score in a stage keeps the score it had before that stage. Each save
+    also writes the indicator's loss in that stage as a `FieldDeduction` (`from_questions`), so every
+    total, chart and report reads one ledger for both instruments.
+    """
+
+    STAGE_CHOICES = [choice for choice in Evaluation.Stage.choices if choice[0] in Evaluation.VERIFICATION_STAGES]
+
+    question_score = models.ForeignKey(
+        QuestionScore, on_delete=models.PROTECT, related_name="verifications", verbose_name=_("question score")
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=STAGE_CHOICES)
+    score = models.DecimalField(_("verified score"), **POINTS, validators=[MinValueValidator(Decimal("0"))])
+    reason = models.TextField(_("verifier's reason"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False,
+        help_text=_("Raised by every save; a form saved from an older version is a conflict."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question_score", "stage"]
+        verbose_name = _("verified score")
+        verbose_name_plural = _("verified scores")
+        constraints = [
+            models.UniqueConstraint(fields=["question_score", "stage"], name="verified_score_one_per_stage"),
+            models.CheckConstraint(condition=Q(score__gte=0), name="verified_score_not_negative"),
+            models.CheckConstraint(
+                condition=Q(stage__in=list(Evaluation.VERIFICATION_STAGES)), name="verified_score_stage_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question_score} · {self.get_stage_display()}: {format_decimal(self.score)}"
+
+
 class FieldDeduction(models.Model):
     """Points deducted by the verification team, with the juror's written reason.
 
@@ -411,6 +461,10 @@ class FieldDeduction(models.Model):
     reason = models.TextField(_("juror's reason"))
     stage = models.CharField(
         _("stage"), max_length=20, choices=STAGE_CHOICES, default=Evaluation.Stage.FIELD_VERIFICATION
+    )
+    from_questions = models.BooleanField(
+        _("from the question scores"), default=False, editable=False,
+        help_text=_("The indicator's loss in this stage, worked out from its verified question scores."),
     )
     version = models.PositiveIntegerField(
         _("version"),
@@ -472,5 +526,5 @@ class Predicate(models.Model):
 
     def to_band(self) -> scoring.Band:
         return scoring.Band(
-            code=self.code, name=self.name, lower=self.lower_bound, lower_inclusive=self.lower_inclusive
+            code=self.code, name=self.name, lower=self.lower_bound, lower_inclusive=self.lower_inclusive, pk=self.pk
         )

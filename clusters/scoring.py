@@ -139,6 +139,7 @@ class Band:
     name: str
     lower: Decimal
     lower_inclusive: bool = False
+    pk: int | None = field(default=None, compare=False)  # the Predicate row, where it comes from one
 
     def admits(self, score: Decimal) -> bool:
         return score >= self.lower if self.lower_inclusive else score > self.lower
@@ -320,3 +321,51 @@ def recurring_weaknesses(deductions_by_year: Mapping[int, Mapping[int, Decimal]]
         lost_after = {number for number, points in deductions_by_year[later].items() if points > 0}
         flagged |= lost_before & lost_after
     return flagged
+
+
+# --- Verification stages ---------------------------------------------------------------------------
+# Each stage after the self-assessment may lower a question's score; a question a stage leaves alone
+# keeps the score it had before. An indicator's score at a stage is the sum of its questions' then,
+# at most the indicator's maximum; what it lost in a stage is its score before minus its score after.
+
+
+@dataclass(frozen=True)
+class QuestionStages:
+    """One question's self-assessment score and the scores verification stages gave it."""
+
+    self_score: Decimal | None
+    verified: Mapping[str, Decimal]  # stage -> verified score
+
+    def values(self, stages: Sequence[str]) -> list[Decimal]:
+        """The question's score after the self-assessment and after each of `stages`, in order."""
+        value = self.self_score if self.self_score is not None else ZERO
+        values = [value]
+        for stage in stages:
+            value = self.verified.get(stage, value)
+            values.append(value)
+        return values
+
+
+def indicator_stage_scores(
+    questions: Sequence[QuestionStages], maximum: Decimal, stages: Sequence[str]
+) -> list[Decimal]:
+    """The indicator's score after the self-assessment and after each of `stages`: the sum of its
+    questions' scores then, at most `maximum`."""
+    per_question = [question.values(stages) for question in questions]
+    return [min(sum((values[i] for values in per_question), ZERO), maximum) for i in range(len(stages) + 1)]
+
+
+def stage_losses(questions: Sequence[QuestionStages], maximum: Decimal, stages: Sequence[str]) -> dict[str, Decimal]:
+    """Points the indicator lost in each of `stages` (0 where a stage lowered nothing)."""
+    scores = indicator_stage_scores(questions, maximum, stages)
+    return {stage: max(scores[i] - scores[i + 1], ZERO) for i, stage in enumerate(stages)}
+
+
+def stage_totals(self_total: Decimal, losses: Mapping[str, Decimal], stages: Sequence[str]) -> list[Decimal]:
+    """The evaluation's total after each of `stages`: the self-assessment total minus what was lost
+    in that stage and every stage before it."""
+    totals, total = [], self_total
+    for stage in stages:
+        total -= losses.get(stage, ZERO)
+        totals.append(total)
+    return totals

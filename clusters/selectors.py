@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from clusters import scoring
+from clusters import scoring, verifications
 from clusters.models import (
     Cluster,
     Evaluation,
@@ -32,6 +33,7 @@ FIELD_RESULT_STAGES = (Evaluation.Stage.FIELD_VERIFICATION, Evaluation.Stage.FIN
 PROVISIONAL_LABELS = {
     Evaluation.Stage.SELF_ASSESSMENT: _("provisional, self-assessment in progress"),
     Evaluation.Stage.ADMIN_VERIFICATION: _("provisional, administrative verification in progress"),
+    Evaluation.Stage.MINISTRY_REVIEW: _("provisional, ministry review in progress"),
     Evaluation.Stage.FIELD_VERIFICATION: _("provisional, field verification in progress"),
 }
 
@@ -131,11 +133,27 @@ def nindya_band(bands: Iterable[scoring.Band]) -> scoring.Band | None:
     return next((band for band in bands if band.code == Predicate.NINDYA), None)
 
 
+def target_band(evaluation: Evaluation, bands: Iterable[scoring.Band]) -> scoring.Band | None:
+    """The predicate `evaluation` aims for (no query): its target, or Nindya where none is set."""
+    bands = list(bands)
+    if evaluation.target_id is not None:
+        target = next((band for band in bands if band.pk == evaluation.target_id), None)
+        if target is not None:
+            return target
+    return nindya_band(bands)
+
+
 @dataclass(frozen=True)
 class EvaluationSummary:
     evaluation: Evaluation
     summary: scoring.Summary
     scores: list[scoring.IndicatorScore] = field(default_factory=list)
+    goal: scoring.Band | None = None  # the evaluation's target predicate
+
+    @cached_property
+    def stage_totals(self) -> list:
+        """The total after each stage (`verifications.stage_totals`; one query, when first asked for)."""
+        return verifications.stage_totals(self.evaluation, self.summary.self_assessment)
 
     @property
     def year(self) -> int:
@@ -165,11 +183,12 @@ def evaluation_summaries(*, up_to_year: int | None = None,
     evaluations = list(evaluations)
     scores = scores_by_evaluation(evaluations)
     bands = predicate_bands() if bands is None else bands
-    goal = nindya_band(bands)
-    return [
-        EvaluationSummary(evaluation, scoring.summarize(scores[evaluation.pk], bands, goal), scores[evaluation.pk])
-        for evaluation in evaluations
-    ]
+    summaries = []
+    for evaluation in evaluations:
+        goal = target_band(evaluation, bands)
+        summaries.append(EvaluationSummary(
+            evaluation, scoring.summarize(scores[evaluation.pk], bands, goal), scores[evaluation.pk], goal))
+    return summaries
 
 
 @dataclass(frozen=True)
@@ -244,6 +263,14 @@ class EvaluationDetail:
         return result_status(self.evaluation, self.summary.deductions)
 
     @property
+    def verification(self) -> VerificationOverview:
+        """The total after each stage and the losses between stages (read when first asked for)."""
+        if not hasattr(self, "_verification"):
+            object.__setattr__(self, "_verification", verification_overview(self.evaluation,
+                                                                            self.summary.self_assessment))
+        return self._verification
+
+    @property
     def bands_for_script(self) -> list[dict]:
         """The predicate bands for the page's script (json_script), ascending."""
         return [{"name": b.name, "lower": str(b.lower), "inclusive": b.lower_inclusive} for b in self.bands]
@@ -286,7 +313,7 @@ def evaluation_detail(evaluation: Evaluation, *, with_recurring: bool = True) ->
     rows = list(SelfAssessment.objects.filter(evaluation=evaluation).for_scoring())
     clusters = list(Cluster.objects.filter(indicators__self_assessments__evaluation=evaluation).distinct())
     bands = predicate_bands()
-    goal = nindya_band(bands)
+    goal = target_band(evaluation, bands)
     scores = [row.to_score() for row in rows]
     totals = {total.cluster_code: total for total in scoring.cluster_totals(scores)}
     sections = [
@@ -399,4 +426,59 @@ def _snapshot(kind: str, record, fields: tuple[str, ...]) -> history.Snapshot:
         action=record.history_type,
         reason=record.history_change_reason or "",
         values={name: getattr(record, name) for name in fields},
+    )
+
+
+@dataclass(frozen=True)
+class StageLoss:
+    """Points lost in each verification stage by one group or indicator (`code`, `name`)."""
+
+    code: str
+    name: str
+    by_stage: dict[str, Decimal]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.by_stage.values(), scoring.ZERO)
+
+
+@dataclass(frozen=True)
+class VerificationOverview:
+    """An evaluation's total after each stage and where the points were lost between stages."""
+
+    totals: list
+    groups: list[StageLoss]
+    indicators: list[StageLoss]
+
+    @property
+    def any_loss(self) -> bool:
+        return any(loss.total for loss in self.groups)
+
+
+def verification_overview(evaluation: Evaluation, self_total: Decimal) -> VerificationOverview:
+    """Stage totals, and the losses per stage by group and by indicator (two queries)."""
+    rows = (FieldDeduction.objects.filter(self_assessment__evaluation=evaluation)
+            .values("self_assessment__indicator__cluster__code", "self_assessment__indicator__cluster__name",
+                    "self_assessment__indicator__cluster__order", "self_assessment__indicator__code",
+                    "self_assessment__indicator__name", "self_assessment__indicator__number", "stage")
+            .annotate(points=Sum("points")).order_by())
+    groups: dict[str, StageLoss] = {}
+    indicators: dict[str, StageLoss] = {}
+    group_order: dict[str, int] = {}
+    indicator_order: dict[str, int] = {}
+    for row in rows:
+        group_code = row["self_assessment__indicator__cluster__code"]
+        indicator_code = row["self_assessment__indicator__code"]
+        group = groups.setdefault(
+            group_code, StageLoss(group_code, row["self_assessment__indicator__cluster__name"], {}))
+        indicator = indicators.setdefault(indicator_code,
+                                          StageLoss(indicator_code, row["self_assessment__indicator__name"], {}))
+        for loss in (group, indicator):
+            loss.by_stage[row["stage"]] = loss.by_stage.get(row["stage"], scoring.ZERO) + row["points"]
+        group_order[group_code] = row["self_assessment__indicator__cluster__order"]
+        indicator_order[indicator_code] = row["self_assessment__indicator__number"]
+    return VerificationOverview(
+        totals=verifications.stage_totals(evaluation, self_total),
+        groups=sorted(groups.values(), key=lambda loss: group_order[loss.code]),
+        indicators=sorted(indicators.values(), key=lambda loss: indicator_order[loss.code]),
     )

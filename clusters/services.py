@@ -209,13 +209,16 @@ class NoInstrument(WriteRefused):
 
 
 @transaction.atomic
-def evaluation_create(*, year: int, instrument: Instrument | None = None, is_sample: bool = False) -> Evaluation:
-    """Creates the evaluation of `year` on `instrument` (the default one when None), with the
-    instrument's indicators, questions and maxima copied into it."""
+def evaluation_create(
+    *, year: int, instrument: Instrument | None = None, target: Predicate | None = None, is_sample: bool = False
+) -> Evaluation:
+    """Creates the evaluation of `year` on `instrument` (the default one when None), aiming at `target`
+    (Nindya when None), with the instrument's indicators, questions and maxima copied into it."""
     instrument = instrument or Instrument.objects.default()
     if instrument is None:
         raise NoInstrument("No instrument is the default: choose one.")
-    evaluation = Evaluation.objects.create(year=year, instrument=instrument, is_sample=is_sample)
+    target = target or Predicate.objects.filter(code=Predicate.NINDYA).first()
+    evaluation = Evaluation.objects.create(year=year, instrument=instrument, target=target, is_sample=is_sample)
     evaluation_framework_copy(evaluation=evaluation)
     return evaluation
 
@@ -398,6 +401,8 @@ def deduction_create(*, self_assessment: SelfAssessment, points: Decimal, reason
     evaluation = _lock_evaluation(self_assessment.evaluation)
     if not evaluation.is_deduction_open:
         raise StageClosed(evaluation)
+    if self_assessment.scored_by_questions:
+        raise ScoredByQuestions([self_assessment.pk])  # its losses come from its verified question scores
     return FieldDeduction.objects.create(
         self_assessment=self_assessment, points=points, reason=reason, stage=evaluation.stage
     )

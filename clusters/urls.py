@@ -12,6 +12,7 @@ urlpatterns = [
     path("evaluasi/<int:year>/klaster/<str:cluster>/", views.self_assessment_edit, name="self-assessment-edit"),
     path("evaluasi/<int:year>/indikator/<str:code>/pertanyaan/", views.question_scores_edit,
          name="question-scores-edit"),
+    path("evaluasi/<int:year>/indikator/<str:code>/verifikasi/", views.verification_edit, name="verification-edit"),
     path("evaluasi/<int:year>/indikator/<int:number>/pengurangan/", views.deduction_list, name="deduction-list"),
     path("evaluasi/<int:year>/pengurangan/<int:pk>/ubah/", views.deduction_edit, name="deduction-edit"),
     path("evaluasi/<int:year>/pengurangan/<int:pk>/hapus/", views.deduction_delete, name="deduction-delete"),

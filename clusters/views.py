@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from clusters import exports, imports, selectors, services
+from clusters import exports, imports, selectors, services, verifications
 from clusters.forms import (
     DeductionForm,
     EvaluationCreateForm,
     QuestionScoreFormSet,
     SelfAssessmentFormSet,
     StageForm,
+    VerifiedScoreFormSet,
 )
 from clusters.models import Cluster, Evaluation, FieldDeduction, SelfAssessment
 from clusters.selectors import evaluation_summaries
@@ -55,7 +56,8 @@ def evaluation_create(request):
         confirmed = whole_number_or_none(request.POST.get("confirm_year"))
         if confirmed == year and form.is_valid():
             with write_refusals() as refusal:
-                evaluation = services.evaluation_create(year=year, instrument=form.cleaned_data["instrument"])
+                evaluation = services.evaluation_create(year=year, instrument=form.cleaned_data["instrument"],
+                                                        target=form.cleaned_data["target"])
             if not refusal:
                 messages.success(request, _("The %(year)s evaluation was created.") % {"year": evaluation.year})
                 return redirect("clusters:evaluation-detail", year=evaluation.year)
@@ -239,6 +241,75 @@ def question_scores_edit(request, year, code):
     return render(request, "clusters/question_scores_edit.html", context, status=status)
 
 
+def _verification_formset(items, stage, data=None):
+    initial = []
+    for item in items:
+        verified = item.verified.get(stage)
+        initial.append({"id": item.question_score.pk, "version": verified.version if verified else None,
+                        "score": verified.score if verified else None, "reason": verified.reason if verified else ""})
+    befores = {item.question_score.pk: item.value_before(stage) for item in items}
+    return VerifiedScoreFormSet(data, initial=initial, befores=befores)
+
+
+@permission_required("clusters.view_fielddeduction", raise_exception=True)
+def verification_edit(request, year, code):
+    """An indicator's questions in the verification stages: each stage's score and the reason for every
+    reduction. In the evaluation's current verification stage staff enter that stage's scores; the
+    indicator's loss per stage follows. Everyone who reads deductions sees the scores stage by stage."""
+    can_edit = request.user.has_perm("clusters.add_fielddeduction")
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    evaluation = get_object_or_404(Evaluation, year=year)
+    row = selectors.indicator_self_assessment(evaluation, code)
+    if row is None or not row.scored_by_questions:
+        raise Http404
+    items = verifications.question_verifications(row)
+    stage = evaluation.stage if evaluation.is_deduction_open else None
+    formset, status, conflict = None, OK, False
+    if stage is not None:
+        formset = _verification_formset(items, stage)
+        if request.method == "POST":
+            if not formset_is_the_pages(request.POST, pks=[i.question_score.pk for i in items], whole_fields=()):
+                formset, status = formset_refused(formset), BAD_REQUEST
+            else:
+                formset = _verification_formset(items, stage, request.POST)
+                if formset.is_valid():
+                    changes = [verifications.VerificationChange(form.cleaned_data["id"], form.cleaned_data["score"],
+                                                                form.cleaned_data["reason"] or "",
+                                                                form.cleaned_data["version"])
+                               for form in formset.forms if form.has_changed()]
+                    with write_refusals() as refusal:
+                        saved = verifications.verified_scores_update(self_assessment=row, changes=changes)
+                    if not refusal:
+                        messages.success(request, _("%(count)s verified scores saved.") % {"count": saved}
+                                         if saved else _("Nothing had changed."))
+                        return redirect("clusters:verification-edit", year=year, code=row.indicator.code)
+                    conflict = bool(refusal.of(EditConflict))
+                    if not conflict:
+                        formset._non_form_errors = formset.error_class([_(
+                            "Nothing was saved: the database refused a value. Reload the page and try again.")])
+                    status = refusal.status
+    elif request.method == "POST":
+        status = CONFLICT  # no verification stage is open: the page says why
+    row = selectors.indicator_self_assessment(evaluation, code)
+    if conflict:
+        # The other person's scores are shown; the user's input stays, based on the current versions.
+        items = verifications.question_verifications(row)
+        current = {item.question_score.pk: item.verified.get(stage) for item in items}
+        data = request.POST.copy()
+        for index in range(int(data.get("form-TOTAL_FORMS") or 0)):
+            verified = current.get(int(data.get(f"form-{index}-id") or 0))
+            data[f"form-{index}-version"] = verified.version if verified else ""
+        formset = _verification_formset(items, stage, data)
+        formset.is_valid()
+    forms_by_pk = {int(form["id"].value()): form for form in formset.forms} if formset else {}
+    context = {"page": selectors.question_page(evaluation, row), "row": row, "evaluation": evaluation,
+               "items": [(item, forms_by_pk.get(item.question_score.pk)) for item in items],
+               "formset": formset, "stage": stage, "stages": verifications.STAGES, "can_edit": can_edit and stage,
+               "stage_labels": dict(Evaluation.Stage.choices), "conflict": conflict}
+    return render(request, "clusters/verification_edit.html", context, status=status)
+
+
 def _self_assessment(year, number):
     return get_object_or_404(
         SelfAssessment.objects.select_related("evaluation", "indicator__cluster"),
@@ -250,7 +321,8 @@ def _self_assessment(year, number):
 def deduction_list(request, year, number):
     """An indicator's field deductions, with a form to add one (staff, verification stages)."""
     row = _self_assessment(year, number)
-    can_add = request.user.has_perm("clusters.add_fielddeduction")
+    # An indicator with questions loses points through its questions' verified scores, not typed deductions.
+    can_add = request.user.has_perm("clusters.add_fielddeduction") and not row.scored_by_questions
     form = DeductionForm(self_assessment=row) if can_add else None
     status = OK
     if request.method == "POST":
@@ -276,7 +348,7 @@ def deduction_list(request, year, number):
 def _deduction(year, pk):
     return get_object_or_404(
         FieldDeduction.objects.select_related("self_assessment__evaluation", "self_assessment__indicator__cluster"),
-        pk=pk, self_assessment__evaluation__year=year,
+        pk=pk, self_assessment__evaluation__year=year, from_questions=False,  # those follow the question scores
     )
 
 

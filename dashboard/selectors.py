@@ -13,6 +13,7 @@ from clusters.selectors import (
     field_result_deductions,
     nindya_band,
     predicate_bands,
+    target_band,
 )
 
 
@@ -90,7 +91,8 @@ def dashboard(*, up_to_year: int | None = None) -> Dashboard:
     return Dashboard(
         evaluations=summaries,
         bands=bands,
-        goal=nindya_band(bands),
+        # The latest evaluation's target: the line the charts draw (Nindya before any evaluation).
+        goal=target_band(summaries[-1].evaluation, bands) if summaries else nindya_band(bands),
         clusters=cluster_labels({item.evaluation.instrument_id for item in summaries}),
         indicator_names={(item.evaluation.pk, s.number): s.name for item in summaries for s in item.scores},
         recurring=tuple(sorted(scoring.recurring_weaknesses(deductions))),

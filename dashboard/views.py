@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
-from clusters.selectors import deduction_reasons
+from clusters.selectors import deduction_reasons, verification_overview
 from core.caching import page_cache
 from dashboard import charts, selectors
 from kelurahan import charts as kelurahan_charts
@@ -63,5 +63,6 @@ def evaluation_report(request, year):
         "coverage": coverage,
         "kecamatan_figure": kelurahan_charts.kecamatan_figure(coverage.by_kecamatan) if coverage.kecamatan else None,
         "generated_at": timezone.localtime(),
+        "verification": verification_overview(evaluation, item.summary.self_assessment),
     }
     return render(request, "dashboard/evaluation_report.html", context)

@@ -102,10 +102,13 @@ def default_evaluation(evaluations: list[Evaluation]) -> Evaluation | None:
     return next(iter(with_scores or open_ or evaluations), None)
 
 
-def goal_choice(code: str | None, predicates: list[Predicate]) -> Predicate | None:
-    """The predicate with `code`, else Nindya, else the highest one (None without predicates)."""
+def goal_choice(code: str | None, predicates: list[Predicate], default_pk: int | None = None) -> Predicate | None:
+    """The predicate with `code`, else the evaluation's target (`default_pk`), else Nindya, else the highest
+    one (None without predicates)."""
     by_code = {predicate.code: predicate for predicate in predicates}
-    return by_code.get(code or "") or by_code.get(Predicate.NINDYA) or (predicates[-1] if predicates else None)
+    target = next((predicate for predicate in predicates if predicate.pk == default_pk), None)
+    return (by_code.get(code or "") or target or by_code.get(Predicate.NINDYA)
+            or (predicates[-1] if predicates else None))
 
 
 def planner(

@@ -58,7 +58,8 @@ def _planner_page(request, *, save=False):
     evaluations = selectors.planner_evaluations()
     evaluation = _chosen_evaluation(request, evaluations)
     predicates = list(Predicate.objects.order_by("lower_bound"))
-    goal = selectors.goal_choice(request.POST.get("goal") or request.GET.get("goal"), predicates)
+    goal = selectors.goal_choice(request.POST.get("goal") or request.GET.get("goal"), predicates,
+                                 default_pk=evaluation.target_id if evaluation is not None else None)
     if evaluation is None or goal is None:
         return render(request, "planner/planner.html", {"plan": None})
     plan = selectors.planner(evaluation, goal, predicates=predicates)

@@ -18,7 +18,15 @@ from django.db.models import F
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clusters import imports
-from clusters.models import Evaluation, FieldDeduction, Instrument, QuestionScore, SelfAssessment
+from clusters.models import (
+    Evaluation,
+    FieldDeduction,
+    Instrument,
+    Predicate,
+    QuestionScore,
+    SelfAssessment,
+    VerifiedScore,
+)
 from clusters.services import evaluation_create
 from core.tables import read_table
 from kelurahan import imports as patbm_imports
@@ -48,6 +56,7 @@ class World:
     open_year: int  # self-assessment stage
     verifying_year: int  # field verification stage, with a scored indicator and one deduction
     question_year: int  # self-assessment stage, on the 2024 instrument (scored by questions)
+    question_verifying_year: int  # administrative verification, on the 2024 instrument, indicator 2 scored
     deduction: FieldDeduction
     kelurahan: Kelurahan  # active, in an active kecamatan with other active kelurahan
     empty_kecamatan: Kecamatan  # active, without kelurahan: it may be deactivated
@@ -93,6 +102,17 @@ def _question_form(world):
     return data
 
 
+def _verification_form(world):
+    rows = list(QuestionScore.objects.filter(self_assessment__evaluation__year=world.question_verifying_year,
+                                             self_assessment__indicator__code="2").order_by("question__order"))
+    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows))}
+    for i, row in enumerate(rows):
+        data.update({f"form-{i}-id": str(row.pk), f"form-{i}-version": "", f"form-{i}-score": "",
+                     f"form-{i}-reason": ""})
+    data.update({"form-0-score": "0", "form-0-reason": "Dokumen SK tidak dilampirkan."})
+    return data
+
+
 def _kelurahan_form(world):
     return {"code": "32.71.01.1099", "name": "Kelurahan Uji", "alternative_name": "",
             "kecamatan": str(world.kelurahan.kecamatan_id)}
@@ -135,7 +155,8 @@ ROUTES: dict[str, Route] = {
     "dashboard:home": Route(),
     "clusters:evaluation-list": Route(),
     "clusters:evaluation-create": Route(get=ADMINS, post=ADMINS, post_data=lambda world: {
-        "confirm_year": "2022", "instrument": str(Instrument.objects.get(code=Instrument.INSTRUMENT_2024).pk)}),
+        "confirm_year": "2023", "instrument": str(Instrument.objects.get(code=Instrument.INSTRUMENT_2024).pk),
+        "target": str(Predicate.objects.get(code="nindya").pk)}),
     "clusters:evaluation-detail": Route(kwargs=lambda w: {"year": w.open_year}),
     "clusters:evaluation-stage": Route(
         kwargs=lambda w: {"year": w.open_year}, get=ADMINS, post=ADMINS,
@@ -159,6 +180,9 @@ ROUTES: dict[str, Route] = {
     # --- issue 17: the 2024 instrument's questions ---
     "clusters:question-scores-edit": Route(
         kwargs=lambda w: {"year": w.question_year, "code": "21B"}, post=WRITERS, post_data=_question_form,
+    ),
+    "clusters:verification-edit": Route(
+        kwargs=lambda w: {"year": w.question_verifying_year, "code": "2"}, post=WRITERS, post_data=_verification_form,
     ),
     "kelurahan:kelurahan-list": Route(),
     "kelurahan:kelurahan-detail": Route(kwargs=lambda w: {"pk": w.kelurahan.pk}),
@@ -280,16 +304,28 @@ def world(reference_data):
     deduction = FieldDeduction.objects.create(self_assessment=row, points=D("5"), reason="Tanpa MoU")
     verifying.stage = Evaluation.Stage.FIELD_VERIFICATION
     verifying.save()
-    evaluation_create(year=2021, instrument=Instrument.objects.get(code=Instrument.INSTRUMENT_2024))
+    instrument_2024 = Instrument.objects.get(code=Instrument.INSTRUMENT_2024)
+    evaluation_create(year=2021, instrument=instrument_2024)
+    _question_verifying(evaluation_create(year=2022, instrument=instrument_2024))
     world = World(
         open_year=2019,
         question_year=2021,
+        question_verifying_year=2022,
         verifying_year=2020,
         deduction=deduction,
         kelurahan=Kelurahan.objects.get(code="32.71.01.1001"),
         empty_kecamatan=Kecamatan.objects.create(code="32.71.09", name="Kecamatan Kosong"),
     )
     return _planner_world(world)
+
+
+def _question_verifying(evaluation):
+    """Indicator 2 self-assessed in full, the evaluation at the province's administrative verification."""
+    row = evaluation.self_assessments.get(indicator__code="2")
+    for score in row.question_scores.all():
+        QuestionScore.objects.filter(pk=score.pk).update(score=score.max_points)
+    SelfAssessment.objects.filter(pk=row.pk).update(score=row.max_points)
+    Evaluation.objects.filter(pk=evaluation.pk).update(stage=Evaluation.Stage.ADMIN_VERIFICATION)
 
 
 def _url(name, world):
@@ -302,6 +338,7 @@ def _snapshot():
         sorted(Evaluation.objects.values_list("year", "stage", "note")),
         sorted(SelfAssessment.objects.values_list("pk", "score", "evidence", "version")),
         sorted(QuestionScore.objects.values_list("pk", "score", "evidence", "version")),
+        sorted(VerifiedScore.objects.values_list("pk", "score", "reason", "version")),
         sorted(FieldDeduction.objects.values_list("pk", "points", "reason", "version")),
         sorted(Kecamatan.objects.values_list("pk", "code", "name", "is_active")),
         sorted(Kelurahan.objects.values_list("pk", "code", "name", "kecamatan_id", "is_active")),

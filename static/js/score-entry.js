@@ -63,6 +63,9 @@
     show("[data-summary=self]", summary, savedSelf + change);
     show("[data-summary=final]", summary, savedFinal + change);
     if (goal !== null) show("[data-summary=gap]", summary, Math.max(goal - (savedFinal + change), 0));
+    // The next predicate's distance is the saved one's: hidden while the typed scores differ from it.
+    const nextElement = summary.querySelector("#next-predicate");
+    if (nextElement) nextElement.hidden = change !== 0;
     const predicateElement = summary.querySelector("[data-summary=predicate]");
     if (predicateElement && bands.length) predicateElement.textContent = predicate(savedFinal + change);
   };

@@ -14,7 +14,7 @@ from clusters.services import evaluation_create
 from kelurahan.models import Kecamatan, Kelurahan
 from planner.models import Scenario
 from tests.browser.conftest import log_in
-from tests.test_permissions import ADMIN, ROUTES, STAFF, World, _planner_world
+from tests.test_permissions import ADMIN, ROUTES, STAFF, World, _planner_world, _question_verifying
 
 CHARTS = ["chart-standing", "chart-clusters", "chart-years", "chart-losses", "chart-headroom"]
 WIDTHS = [360, 1366, 1920]
@@ -83,8 +83,11 @@ def test_dashboard_charts_follow_their_container_when_the_window_is_resized(live
 def _demo_world() -> World:
     """The routes' records, taken from the demo: 2019 in self-assessment, 2018 final with deductions."""
     deduction = FieldDeduction.objects.filter(self_assessment__evaluation__year=2018).order_by("pk").first()
-    evaluation_create(year=2026, instrument=Instrument.objects.get(code=Instrument.INSTRUMENT_2024))
-    world = World(open_year=2019, verifying_year=2018, question_year=2026, deduction=deduction,
+    instrument_2024 = Instrument.objects.get(code=Instrument.INSTRUMENT_2024)
+    evaluation_create(year=2026, instrument=instrument_2024)
+    _question_verifying(evaluation_create(year=2025, instrument=instrument_2024))
+    world = World(open_year=2019, verifying_year=2018, question_year=2026, question_verifying_year=2025,
+                  deduction=deduction,
                   kelurahan=Kelurahan.objects.get(code="32.71.01.1001"),
                   empty_kecamatan=Kecamatan.objects.create(code="32.71.09", name="Kecamatan Kosong"))
     world = _planner_world(world)
