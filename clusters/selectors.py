@@ -373,6 +373,12 @@ def indicator_self_assessment(evaluation: Evaluation, code: str) -> SelfAssessme
             .order_by("-indicator__is_active", "indicator__number").first())
 
 
+def is_scored_by_questions(evaluation: Evaluation) -> bool:
+    """Whether the evaluation has question-scored indicators (its imports and exports then have a row per
+    question)."""
+    return SelfAssessment.objects.filter(evaluation=evaluation, scored_by_questions=True).exists()
+
+
 def question_scores(row: SelfAssessment) -> QuerySet[QuestionScore]:
     """The question scores of one indicator of one evaluation, in the instrument's order, for the entry form."""
     return QuestionScore.objects.filter(self_assessment=row).select_related("question").order_by("question__order")

@@ -371,28 +371,63 @@ def indicator_score_from_questions(question_scores, maximum: Decimal) -> Decimal
     return min(sum(scored, Decimal("0")), maximum)
 
 
+class QuestionScoresChanged(EditConflict):
+    """Someone else saved these question scores after the form (or the import's preview) was loaded:
+    `pks` are `QuestionScore` rows, not self-assessments. Nothing was saved."""
+
+
 @transaction.atomic
 def question_scores_update(*, self_assessment: SelfAssessment, changes: list[ScoreChange], reason: str = "") -> int:
     """Saves the changed question scores and notes of one indicator, all or nothing, and the indicator's
     score (their sum, capped at its maximum) with them. Same conflict rules, stage lock and history as
     `self_assessments_update`; the indicator's version is raised too when its score changes, so a cluster
-    page loaded before sees it. Returns how many questions were saved."""
+    page loaded before sees it. Raises `QuestionScoresChanged` (an `EditConflict`) and `StageClosed`.
+    Returns how many questions were saved."""
     evaluation = self_assessment.evaluation
     if not _lock_evaluation(evaluation).is_self_assessment_open:
         raise StageClosed(evaluation)
-    indicator_row = SelfAssessment.objects.select_for_update().get(pk=self_assessment.pk)
-    _changes_write(QuestionScore.objects.filter(self_assessment=indicator_row), changes, reason)
-    score = indicator_score_from_questions(
-        QuestionScore.objects.filter(self_assessment=indicator_row).values_list("score", flat=True),
-        indicator_row.max_points,
-    )
-    if score != indicator_row.score:
-        indicator_row.score = score
-        indicator_row.version += 1
-        if reason:
-            indicator_row._change_reason = reason
-        indicator_row.save(update_fields=["score", "version", "updated_at"])
+    _question_changes_write(QuestionScore.objects.filter(self_assessment_id=self_assessment.pk), changes, reason)
     return len(changes)
+
+
+@transaction.atomic
+def evaluation_question_scores_update(*, evaluation: Evaluation, changes: list[ScoreChange], reason: str = "") -> int:
+    """Saves changed question scores and notes of any indicators of one evaluation (an import), all or
+    nothing, with each touched indicator's score (the sum of its questions, capped at its maximum).
+    Same rules as `question_scores_update`: raises `QuestionScoresChanged` naming every question changed
+    meanwhile (or not of this evaluation), `StageClosed` outside the self-assessment stage, and lets the
+    database's IntegrityError through. Returns how many questions were saved."""
+    if not _lock_evaluation(evaluation).is_self_assessment_open:
+        raise StageClosed(evaluation)
+    _question_changes_write(QuestionScore.objects.filter(self_assessment__evaluation=evaluation), changes, reason)
+    return len(changes)
+
+
+def _question_changes_write(queryset, changes: list[ScoreChange], reason: str) -> None:
+    """Writes `changes` to the question scores of `queryset`, then the score of each indicator they belong
+    to; the caller holds the evaluation's lock and the transaction."""
+    indicator_pks = set(
+        queryset.filter(pk__in=[change.pk for change in changes]).values_list("self_assessment_id", flat=True)
+    )
+    # The indicators are locked before their questions, in one order, as every save of questions does.
+    indicator_rows = list(SelfAssessment.objects.select_for_update().filter(pk__in=indicator_pks).order_by("pk"))
+    try:
+        _changes_write(queryset, changes, reason)
+    except EditConflict as conflict:
+        raise QuestionScoresChanged(conflict.pks) from None
+    question_scores: dict[int, list] = {pk: [] for pk in indicator_pks}
+    for indicator_pk, score in QuestionScore.objects.filter(self_assessment_id__in=indicator_pks).values_list(
+        "self_assessment_id", "score"
+    ):
+        question_scores[indicator_pk].append(score)
+    for indicator_row in indicator_rows:
+        score = indicator_score_from_questions(question_scores[indicator_row.pk], indicator_row.max_points)
+        if score != indicator_row.score:
+            indicator_row.score = score
+            indicator_row.version += 1
+            if reason:
+                indicator_row._change_reason = reason
+            indicator_row.save(update_fields=["score", "version", "updated_at"])
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from clusters.forms import (
     StageForm,
     VerifiedScoreFormSet,
 )
-from clusters.models import Cluster, Evaluation, FieldDeduction, SelfAssessment
+from clusters.models import Cluster, Evaluation, FieldDeduction, QuestionScore, SelfAssessment
 from clusters.selectors import evaluation_summaries
 from core.caching import page_cache
 from core.conflicts import BAD_REQUEST, CONFLICT, OK, write_refusals
@@ -462,8 +462,9 @@ def score_import(request, year):
         else:
             if preview.can_confirm:
                 token = imports.preview_token(preview)
-    return render(request, "clusters/score_import.html",
-                  {"evaluation": evaluation, "form": form, "preview": preview, "token": token})
+    by_questions = preview.by_questions if preview else selectors.is_scored_by_questions(evaluation)
+    return render(request, "clusters/score_import.html", {"evaluation": evaluation, "form": form, "preview": preview,
+                                                          "token": token, "by_questions": by_questions})
 
 
 @require_POST
@@ -480,6 +481,9 @@ def score_import_confirm(request, year):
         reason = refusal.message({
             imports.TokenInvalid: _("Nothing was saved: the preview has expired or is not valid. Upload the file "
                                     "again."),
+            services.QuestionScoresChanged: lambda conflict: _(
+                "Nothing was saved: someone changed question(s) %(questions)s after the preview. Upload the file "
+                "again to see the current values.") % {"questions": _question_codes(conflict.pks)},
             EditConflict: lambda conflict: _(
                 "Nothing was saved: someone changed indicator(s) %(numbers)s after the preview. Upload the file "
                 "again to see the current values.") % {"numbers": _indicator_numbers(conflict.pks)},
@@ -489,13 +493,23 @@ def score_import_confirm(request, year):
         })
         return render(request, "clusters/score_import.html",
                       {"evaluation": evaluation, "form": SpreadsheetUploadForm(), "preview": None, "token": "",
-                       "refusal": reason}, status=refusal.status)
+                       "refusal": reason, "by_questions": selectors.is_scored_by_questions(evaluation)},
+                      status=refusal.status)
     messages.success(request, _("%(count)s rows imported from %(file)s.") % {"count": saved,
                                                                             "file": confirmed.file_name})
     return redirect("clusters:evaluation-detail", year=year)
 
 
 def _indicator_numbers(pks) -> str:
-    """The numbers of the indicators whose self-assessments are `pks`, as the refusal names them."""
-    numbers = SelfAssessment.objects.filter(pk__in=pks).values_list("indicator__number", flat=True)
-    return ", ".join(map(str, sorted(numbers)))
+    """The numbers of the indicators whose self-assessments are `pks`, as their instrument writes them
+    (7, 21A), in the instrument's order, as the refusal names them."""
+    codes = SelfAssessment.objects.filter(pk__in=pks).order_by("indicator__number").values_list("indicator__code",
+                                                                                               flat=True)
+    return ", ".join(codes)
+
+
+def _question_codes(pks) -> str:
+    """The questions whose scores are `pks`, as "indicator.question" (21A.2a), as the refusal names them."""
+    scores = QuestionScore.objects.filter(pk__in=pks).select_related("question__indicator").order_by(
+        "question__indicator__number", "question__order")
+    return ", ".join(str(score.question) for score in scores)
