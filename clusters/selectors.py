@@ -177,7 +177,7 @@ def evaluation_summaries(*, up_to_year: int | None = None,
                          bands: list[scoring.Band] | None = None) -> list[EvaluationSummary]:
     """Every evaluation (up to `up_to_year`), newest first, with its headline numbers and scores (three
     queries in all, whatever the number of years or indicators; two when the caller has the `bands`)."""
-    evaluations = Evaluation.objects.latest_first()
+    evaluations = Evaluation.objects.select_related("instrument").latest_first()
     if up_to_year is not None:
         evaluations = evaluations.filter(year__lte=up_to_year)
     evaluations = list(evaluations)
@@ -291,9 +291,14 @@ def field_result_deductions(
     return dict(sorted(result.items()))
 
 
-def deduction_history(up_to_year: int | None = None) -> dict[int, dict[int, Decimal]]:
-    """`field_result_deductions` of every evaluation up to `up_to_year` (one query)."""
+def deduction_history(
+    up_to_year: int | None = None, instrument_id: int | None = None
+) -> dict[int, dict[int, Decimal]]:
+    """`field_result_deductions` of every evaluation up to `up_to_year` (on `instrument_id` only, when
+    given: indicator numbers are each instrument's own) (one query)."""
     rows = SelfAssessment.objects.all()
+    if instrument_id is not None:
+        rows = rows.filter(evaluation__instrument_id=instrument_id)
     if up_to_year is not None:
         rows = rows.filter(evaluation__year__lte=up_to_year)
     rows = rows.values("evaluation__year", "evaluation__stage", "indicator__number").annotate(
@@ -325,9 +330,8 @@ def evaluation_detail(evaluation: Evaluation, *, with_recurring: bool = True) ->
         )
         for cluster in clusters
     ]
-    recurring = (
-        tuple(sorted(scoring.recurring_weaknesses(deduction_history(evaluation.year)))) if with_recurring else ()
-    )
+    history = deduction_history(evaluation.year, evaluation.instrument_id) if with_recurring else {}
+    recurring = tuple(sorted(scoring.recurring_weaknesses(history)))
     return EvaluationDetail(evaluation, scoring.summarize(scores, bands, goal), sections, goal, bands, recurring)
 
 
@@ -480,7 +484,8 @@ def verification_overview(evaluation: Evaluation, self_total: Decimal) -> Verifi
         indicator = indicators.setdefault(indicator_code,
                                           StageLoss(indicator_code, row["self_assessment__indicator__name"], {}))
         for loss in (group, indicator):
-            loss.by_stage[row["stage"]] = loss.by_stage.get(row["stage"], scoring.ZERO) + row["points"]
+            points = (row["points"] or scoring.ZERO).quantize(scoring.STEP)  # SQLite sums as floats
+            loss.by_stage[row["stage"]] = loss.by_stage.get(row["stage"], scoring.ZERO) + points
         group_order[group_code] = row["self_assessment__indicator__cluster__order"]
         indicator_order[indicator_code] = row["self_assessment__indicator__number"]
     return VerificationOverview(

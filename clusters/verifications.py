@@ -196,8 +196,10 @@ class StageTotal:
 def stage_totals(evaluation: Evaluation, self_total: Decimal) -> list[StageTotal]:
     """The evaluation's total after the self-assessment and after each verification stage, with what each
     stage lost and whether it is over, in progress or still to come (one query)."""
-    lost = dict(FieldDeduction.objects.filter(self_assessment__evaluation=evaluation).values("stage")
-                .annotate(points=Sum("points")).values_list("stage", "points"))
+    # SQLite sums decimals as floats: back to hundredths.
+    lost = {stage: (points or scoring.ZERO).quantize(scoring.STEP) for stage, points in
+            FieldDeduction.objects.filter(self_assessment__evaluation=evaluation).values("stage")
+            .annotate(points=Sum("points")).values_list("stage", "points")}
     totals = scoring.stage_totals(self_total, lost, STAGES)
     order = [Evaluation.Stage.SELF_ASSESSMENT, *STAGES, Evaluation.Stage.FINAL]
     position = order.index(evaluation.stage) if evaluation.stage in order else 0

@@ -260,9 +260,25 @@ def years_figure(
         shapes=_band_shapes(bands, goal, horizontal=False),
         annotations=_band_labels(bands, floor, horizontal=False),
     )
+    for year, name in instrument_changes(evaluations):
+        # Totals compare across instruments (both out of 1000); the line says where the questions changed.
+        layout["shapes"].append({"type": "line", "xref": "x", "yref": "paper", "x0": year - 0.5, "x1": year - 0.5,
+                                 "y0": 0, "y1": 1, "line": {"color": "#6c757d", "width": 1.5, "dash": "dash"}})
+        layout["annotations"].append({"xref": "x", "yref": "paper", "x": year - 0.5, "y": 1, "yanchor": "bottom",
+                                      "xanchor": "left", "showarrow": False, "font": {"size": 11, "color": "#495057"},
+                                      "text": _("New instrument: %(name)s") % {"name": name}})
     if layout["xaxis"]["tickvals"] is None:
         del layout["xaxis"]["tickvals"]
     return {"data": data, "layout": layout}
+
+
+def instrument_changes(evaluations: Sequence[EvaluationSummary]) -> list[tuple[int, str]]:
+    """(year, instrument name) of each evaluation made on another instrument than the one before it."""
+    changes = []
+    for before, item in zip(evaluations, evaluations[1:], strict=False):
+        if item.evaluation.instrument_id != before.evaluation.instrument_id:
+            changes.append((item.year, item.evaluation.instrument.name))
+    return changes
 
 
 def losses_figure(
@@ -405,10 +421,13 @@ def dashboard_charts(
             (short.get(total.cluster_code, total.cluster_code), total, previous_by_code.get(total.cluster_code))
             for total in current_totals
         ]
-        changes = scoring.deductions_compared(reference.scores, previous.scores if previous else [])
+        # Indicators compare by number within one instrument only (its numbering is its own).
+        comparable = previous if previous and previous.evaluation.instrument_id == reference.evaluation.instrument_id \
+            else None
+        changes = scoring.deductions_compared(reference.scores, comparable.scores if comparable else [])
         charts.loss_indicators = [
             (change, dashboard.indicator_name(reference, change.number)
-             or (dashboard.indicator_name(previous, change.number) if previous else ""))
+             or (dashboard.indicator_name(comparable, change.number) if comparable else ""))
             for change in changes
         ]
         charts.losses = losses_figure(

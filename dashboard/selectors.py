@@ -85,8 +85,11 @@ def dashboard(*, up_to_year: int | None = None) -> Dashboard:
     """
     bands = predicate_bands()
     summaries = evaluation_summaries(up_to_year=up_to_year, bands=bands)[::-1]
+    # Recurring weaknesses by indicator number: within the latest evaluation's instrument only.
+    instrument_id = summaries[-1].evaluation.instrument_id if summaries else None
     deductions = field_result_deductions(
         (item.year, item.evaluation.stage, {s.number: s.deductions for s in item.scores}) for item in summaries
+        if item.evaluation.instrument_id == instrument_id
     )
     return Dashboard(
         evaluations=summaries,
