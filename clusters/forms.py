@@ -49,6 +49,14 @@ class SelfAssessmentForm(forms.ModelForm):
         if getattr(row, "scored_by_questions", False):
             # The sum of the questions: entered on the indicator's question page, never typed here.
             self.fields["score"].disabled = True
+        if row.max_points is not None:
+            # The page (score-entry.js) refuses a score above the maximum while typing, in the server's words.
+            above = scoring.score_problem(row.max_points + Decimal("0.01"), maximum=row.max_points,
+                                          question=isinstance(row, QuestionScore))
+            self.fields["score"].widget.attrs.update({
+                "data-max": str(row.max_points), "data-max-message": above.message,
+                "data-negative-message": _("The score may not be negative."),
+            })
 
     def full_clean(self):
         super().full_clean()

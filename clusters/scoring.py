@@ -282,6 +282,11 @@ class DeductionChange:
     cluster_code: str
     current: Decimal
     previous: Decimal
+    code: str = field(default="", compare=False)  # the instrument's own number (21A)
+
+    @property
+    def label(self) -> str:
+        return self.code or str(self.number)
 
     @property
     def change(self) -> Decimal:
@@ -300,6 +305,7 @@ def deductions_compared(
         DeductionChange(
             number=n,
             cluster_code=(now.get(n) or before[n]).cluster_code,
+            code=(now.get(n) or before[n]).code,
             current=now[n].deductions if n in now else ZERO,
             previous=before[n].deductions if n in before else ZERO,
         )

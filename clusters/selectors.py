@@ -363,6 +363,7 @@ class QuestionPage:
     section: ClusterSection
     row: SelfAssessment
     question_max_total: Decimal
+    question_sum: Decimal | None = None  # the questions' scores added up (None while none is scored)
 
     @property
     def maxima_disagree(self) -> bool:
@@ -392,8 +393,8 @@ def question_page(evaluation: Evaluation, row: SelfAssessment) -> QuestionPage:
     """The evaluation's headline numbers, the indicator's group and the sum of its question maxima."""
     detail = evaluation_detail(evaluation, with_recurring=False)
     section = next(s for s in detail.sections if s.cluster.pk == row.indicator.cluster_id)
-    total = QuestionScore.objects.filter(self_assessment=row).aggregate(total=Sum("max_points"))["total"]
-    return QuestionPage(detail, section, row, total or scoring.ZERO)
+    sums = QuestionScore.objects.filter(self_assessment=row).aggregate(maximum=Sum("max_points"), scored=Sum("score"))
+    return QuestionPage(detail, section, row, sums["maximum"] or scoring.ZERO, sums["scored"])
 
 
 def cluster_self_assessments(evaluation: Evaluation, cluster: Cluster) -> QuerySet[SelfAssessment]:
@@ -464,9 +465,15 @@ class VerificationOverview:
     def any_loss(self) -> bool:
         return any(loss.total for loss in self.groups)
 
+    @property
+    def has_stages(self) -> bool:
+        """More to show than one field verification: points lost in another stage, or another stage running."""
+        later = (Evaluation.Stage.SELF_ASSESSMENT, Evaluation.Stage.FIELD_VERIFICATION)
+        return any(item.stage not in later and (item.lost or item.status == "current") for item in self.totals)
+
 
 def verification_overview(evaluation: Evaluation, self_total: Decimal) -> VerificationOverview:
-    """Stage totals, and the losses per stage by group and by indicator (two queries)."""
+    """Stage totals, and the losses per stage by group and by indicator (one query)."""
     rows = (FieldDeduction.objects.filter(self_assessment__evaluation=evaluation)
             .values("self_assessment__indicator__cluster__code", "self_assessment__indicator__cluster__name",
                     "self_assessment__indicator__cluster__order", "self_assessment__indicator__code",
@@ -476,6 +483,7 @@ def verification_overview(evaluation: Evaluation, self_total: Decimal) -> Verifi
     indicators: dict[str, StageLoss] = {}
     group_order: dict[str, int] = {}
     indicator_order: dict[str, int] = {}
+    lost: dict[str, Decimal] = {}
     for row in rows:
         group_code = row["self_assessment__indicator__cluster__code"]
         indicator_code = row["self_assessment__indicator__code"]
@@ -483,13 +491,14 @@ def verification_overview(evaluation: Evaluation, self_total: Decimal) -> Verifi
             group_code, StageLoss(group_code, row["self_assessment__indicator__cluster__name"], {}))
         indicator = indicators.setdefault(indicator_code,
                                           StageLoss(indicator_code, row["self_assessment__indicator__name"], {}))
+        points = (row["points"] or scoring.ZERO).quantize(scoring.STEP)  # SQLite sums decimals as floats
         for loss in (group, indicator):
-            points = (row["points"] or scoring.ZERO).quantize(scoring.STEP)  # SQLite sums as floats
             loss.by_stage[row["stage"]] = loss.by_stage.get(row["stage"], scoring.ZERO) + points
+        lost[row["stage"]] = lost.get(row["stage"], scoring.ZERO) + points
         group_order[group_code] = row["self_assessment__indicator__cluster__order"]
         indicator_order[indicator_code] = row["self_assessment__indicator__number"]
     return VerificationOverview(
-        totals=verifications.stage_totals(evaluation, self_total),
+        totals=verifications.stage_totals(evaluation, self_total, lost),
         groups=sorted(groups.values(), key=lambda loss: group_order[loss.code]),
         indicators=sorted(indicators.values(), key=lambda loss: indicator_order[loss.code]),
     )

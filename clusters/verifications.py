@@ -170,7 +170,7 @@ def _losses_write(row: SelfAssessment, questions: list[QuestionVerification]) ->
     for stage in sorted(STAGES, key=lambda s: losses[s] - (existing[s].points if s in existing else 0)):
         loss, deduction = losses[stage], existing.get(stage)
         reason = REASON_SEPARATOR.join(
-            f"{item.question_score.question.code}: {item.verified[stage].reason}"
+            f"{item.question_score.question.code}: {item.verified[stage].reason.rstrip('.;')}"
             for item in questions if stage in item.verified and item.verified[stage].reason
         )
         if loss <= 0:
@@ -193,13 +193,17 @@ class StageTotal:
     status: str  # "done", "current" or "later"
 
 
-def stage_totals(evaluation: Evaluation, self_total: Decimal) -> list[StageTotal]:
+def stage_totals(
+    evaluation: Evaluation, self_total: Decimal, lost: dict[str, Decimal] | None = None
+) -> list[StageTotal]:
     """The evaluation's total after the self-assessment and after each verification stage, with what each
-    stage lost and whether it is over, in progress or still to come (one query)."""
-    # SQLite sums decimals as floats: back to hundredths.
-    lost = {stage: (points or scoring.ZERO).quantize(scoring.STEP) for stage, points in
-            FieldDeduction.objects.filter(self_assessment__evaluation=evaluation).values("stage")
-            .annotate(points=Sum("points")).values_list("stage", "points")}
+    stage lost and whether it is over, in progress or still to come (one query, none when the caller has
+    the points `lost` per stage)."""
+    if lost is None:
+        # SQLite sums decimals as floats: back to hundredths.
+        lost = {stage: (points or scoring.ZERO).quantize(scoring.STEP) for stage, points in
+                FieldDeduction.objects.filter(self_assessment__evaluation=evaluation).values("stage")
+                .annotate(points=Sum("points")).values_list("stage", "points")}
     totals = scoring.stage_totals(self_total, lost, STAGES)
     order = [Evaluation.Stage.SELF_ASSESSMENT, *STAGES, Evaluation.Stage.FINAL]
     position = order.index(evaluation.stage) if evaluation.stage in order else 0

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from clusters import exports, imports, selectors, services, verifications
+from clusters import exports, imports, scoring, selectors, services, verifications
 from clusters.forms import (
     DeductionForm,
     EvaluationCreateForm,
@@ -303,9 +303,12 @@ def verification_edit(request, year, code):
         formset = _verification_formset(items, stage, data)
         formset.is_valid()
     forms_by_pk = {int(form["id"].value()): form for form in formset.forms} if formset else {}
+    indicator_scores = scoring.indicator_stage_scores([item.stages for item in items], row.max_points,
+                                                      verifications.STAGES)
     context = {"page": selectors.question_page(evaluation, row), "row": row, "evaluation": evaluation,
                "items": [(item, forms_by_pk.get(item.question_score.pk)) for item in items],
                "formset": formset, "stage": stage, "stages": verifications.STAGES, "can_edit": can_edit and stage,
+               "indicator_scores": indicator_scores,
                "stage_labels": dict(Evaluation.Stage.choices), "conflict": conflict}
     return render(request, "clusters/verification_edit.html", context, status=status)
 

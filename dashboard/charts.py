@@ -230,7 +230,9 @@ def years_figure(
     data = [
         {
             "type": "scatter", "mode": "lines+markers", "name": _("Self-assessment"),
-            "x": years, "y": [_float(item.summary.self_assessment) for item in evaluations],
+            # A year nothing has been scored in yet has no point (not a fall to 0).
+            "x": years, "y": [_float(item.summary.self_assessment) if item.summary.scored else None
+                              for item in evaluations],
             "line": {"color": SELF_COLOUR, "width": 2, "dash": "dot"},
             "marker": {"size": 9, "color": SELF_COLOUR},
             "hovertemplate": "%{x}: %{y:,.2f}<extra>" + _("Self-assessment") + "</extra>",
@@ -247,7 +249,8 @@ def years_figure(
             "hovertemplate": "%{x}: %{y:,.2f} (%{text})<extra>" + _("Final score") + "</extra>",
             "cliponaxis": False,
         })
-    scores = [item.summary.self_assessment for item in evaluations] + [item.summary.final for item in verified]
+    scores = ([item.summary.self_assessment for item in evaluations if item.summary.scored]
+              + [item.summary.final for item in verified])
     floor = _axis_floor(scores)
     layout = _layout(
         _("Score per year"),
@@ -323,7 +326,7 @@ class HeadroomRow:
 
     @property
     def label(self) -> str:
-        return _wrap(f"{self.indicator.number}. {self.name}", 22)
+        return _wrap(f"{self.indicator.label}. {self.name}", 22)
 
 
 def headroom_figure(rows: Sequence[HeadroomRow], *, year: int) -> dict:
@@ -364,6 +367,7 @@ class DashboardCharts:
     loss_totals: list[tuple[str, scoring.ClusterTotal, scoring.ClusterTotal | None]] = field(default_factory=list)
     loss_indicators: list[tuple[scoring.DeductionChange, str]] = field(default_factory=list)
     loss_previous: EvaluationSummary | None = None  # the final evaluation before, the losses compared with
+    loss_comparable: bool = False  # the previous one is on the same instrument: indicators compare by number
     losses: dict | None = None
     headroom_rows: list[HeadroomRow] = field(default_factory=list)
     headroom: dict | None = None
@@ -415,7 +419,9 @@ def dashboard_charts(
     if reference is not None:
         charts.loss_previous = previous
         current_totals = charts.cluster_totals
-        previous_totals = scoring.cluster_totals(previous.scores, codes) if previous else None
+        # A group the previous evaluation's instrument did not have (Kelana-Dekela before 2024) has nothing to compare.
+        previous_totals = ([total for total in scoring.cluster_totals(previous.scores, codes) if total.indicators]
+                           if previous else None)
         previous_by_code = {total.cluster_code: total for total in previous_totals or ()}
         charts.loss_totals = [
             (short.get(total.cluster_code, total.cluster_code), total, previous_by_code.get(total.cluster_code))
@@ -424,6 +430,7 @@ def dashboard_charts(
         # Indicators compare by number within one instrument only (its numbering is its own).
         comparable = previous if previous and previous.evaluation.instrument_id == reference.evaluation.instrument_id \
             else None
+        charts.loss_comparable = comparable is not None
         changes = scoring.deductions_compared(reference.scores, comparable.scores if comparable else [])
         charts.loss_indicators = [
             (change, dashboard.indicator_name(reference, change.number)

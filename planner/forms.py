@@ -50,7 +50,7 @@ class PlannerForm(forms.Form):
         for row in rows:
             start = row.start
             self.fields[f"target_{row.number}"] = LocalDecimalField(
-                label=_("Target for indicator %(number)s") % {"number": row.number},
+                label=_("Target for indicator %(number)s") % {"number": row.code or row.number},
                 min_value=Decimal("0"), max_value=start.max_points, max_digits=6, decimal_places=2,
                 initial=row.suggested_target,
                 widget=DecimalInput(attrs={"data-target": "", "data-number": row.number,
@@ -59,7 +59,7 @@ class PlannerForm(forms.Form):
                                            "class": "form-control form-control-sm"}),
             )
             self.fields[f"effort_{row.number}"] = forms.TypedChoiceField(
-                label=_("Effort for indicator %(number)s") % {"number": row.number},
+                label=_("Effort for indicator %(number)s") % {"number": row.code or row.number},
                 choices=ScenarioItem.Effort.choices, coerce=int, initial=ScenarioItem.Effort.MEDIUM,
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )

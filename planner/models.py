@@ -42,7 +42,7 @@ class IndicatorOffice(models.Model):
         verbose_name_plural = _("responsible offices")
 
     def __str__(self):
-        return f"{self.indicator.number}: {self.office}"
+        return f"{self.indicator.code}: {self.office}"
 
 
 class PatbmRuleQuerySet(models.QuerySet):
@@ -78,7 +78,7 @@ class PatbmRule(models.Model):
 
     def __str__(self):
         return _("%(points)s points per percentage point → indicator %(number)s") % {
-            "points": format_decimal(self.points_per_percent), "number": self.indicator.number}
+            "points": format_decimal(self.points_per_percent), "number": self.indicator.code}
 
 
 class ScenarioQuerySet(models.QuerySet):
@@ -176,7 +176,7 @@ class ScenarioItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.scenario} · {self.indicator.number}"
+        return f"{self.scenario} · {self.indicator.code}"
 
     @property
     def gain(self) -> Decimal:

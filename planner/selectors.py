@@ -28,6 +28,7 @@ class PlannerRow:
     suggested: bool
     recurring: bool
     deductions: list[Decimal]  # per year of `Planner.history_years`
+    code: str = ""  # the instrument's own number of the indicator (21A); `number` is its position
 
     @property
     def ever_deducted(self) -> bool:
@@ -120,11 +121,15 @@ def planner(
     """The planner for `evaluation` towards `goal`: per indicator the start (STARTING RULE in
     planner/planning.py), the suggested minimal set, recurring weaknesses and the PATBM rule
     (eight queries; `predicates`, ascending, saves one)."""
-    history = deduction_history(evaluation.year)
+    # Indicators are matched by number, which is each instrument's own: the years on another instrument
+    # give no history, no previous field result and no PATBM rule on their indicators.
+    history = deduction_history(evaluation.year, evaluation.instrument_id)
     rows = list(SelfAssessment.objects.filter(evaluation=evaluation).for_scoring())
     latest = [row.to_score() for row in rows]
     result = result_status(evaluation, scoring.total_deductions(latest))
     previous = final_before(evaluation.year)
+    if previous is not None and previous.instrument_id != evaluation.instrument_id:
+        previous = None
     previous_scores = (
         [row.to_score() for row in SelfAssessment.objects.filter(evaluation=previous).for_scoring()]
         if previous else None
@@ -137,6 +142,7 @@ def planner(
     chosen = {item.number for item in suggestion.items}
     recurring = scoring.recurring_weaknesses(history)
     years = list(history)
+    rule = PatbmRule.objects.current()
     predicates = predicates if predicates is not None else list(Predicate.objects.order_by("lower_bound"))
     return Planner(
         evaluation=evaluation,
@@ -147,7 +153,7 @@ def planner(
         bands=[predicate.to_band() for predicate in predicates],
         rows=[
             PlannerRow(
-                number=start.number, indicator_id=row.indicator_id, name=row.indicator.name,
+                number=start.number, indicator_id=row.indicator_id, name=row.indicator.name, code=row.indicator.code,
                 cluster_code=start.cluster_code, start=start,
                 suggested=start.number in chosen, recurring=start.number in recurring,
                 deductions=[history[year].get(start.number, scoring.ZERO) for year in years],
@@ -157,7 +163,7 @@ def planner(
         base_total=base_total,
         gap=gap,
         suggestion=suggestion,
-        rule=PatbmRule.objects.current(),
+        rule=rule if rule is not None and rule.indicator.instrument_id == evaluation.instrument_id else None,
         coverage=patbm_coverage(),
         history_years=years,
         self_total=scoring.total_self_assessment(latest),

@@ -239,7 +239,8 @@ ROUTES: dict[str, Route] = {
 
 
 def _planner_form(world, action="save"):
-    data = {"goal": "nindya", "extra_kelurahan": "0", "name": "Skenario uji", "action": action}
+    data = {"goal": "nindya", "extra_kelurahan": "0", "name": "Skenario uji", "action": action,
+            "year": str(world.verifying_year)}
     for number in SelfAssessment.objects.filter(evaluation__year=world.verifying_year).values_list(
             "indicator__number", flat=True):
         data.update({f"target_{number}": "0", f"effort_{number}": "2"})

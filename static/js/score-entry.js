@@ -45,8 +45,15 @@
     let typed = 0;
     for (const input of inputs) {
       const empty = !input.value.trim(); // not scored yet: counts as 0, as on the server
-      const value = empty ? 0 : numbers.hundredths(input.value);
-      numbers.markUnreadable(input, value === null, numbers.message(form, input.value));
+      let value = empty ? 0 : numbers.hundredths(input.value);
+      let problem = numbers.message(form, input.value);
+      // A score the server would refuse (negative, above the maximum) is not counted either.
+      if (value !== null && value < 0) {
+        [value, problem] = [null, input.dataset.negativeMessage];
+      } else if (value !== null && input.dataset.max && value > cents(input.dataset.max)) {
+        [value, problem] = [null, input.dataset.maxMessage];
+      }
+      numbers.markUnreadable(input, value === null, problem);
       typed = typed === null || value === null ? null : typed + value;
     }
     const counted = typed === null || cap === null ? typed : Math.min(typed, cap);
@@ -56,6 +63,7 @@
     show("[data-cluster-subtotal]", document, noneScored ? null : counted);
     if (typed === null) {
       showStored();
+      if (savedGroup !== null) show("[data-group-subtotal]", document, savedGroup);
       return;
     }
     const change = counted - savedCluster;

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from tests.browser.conftest import log_in
 
 A4_POINTS = (595.28, 841.89)  # 210 × 297 mm
-SECTIONS = ["Ringkasan", "Dari tahun ke tahun", "Poin yang hilang di verifikasi lapangan",
+SECTIONS = ["Ringkasan", "Dari tahun ke tahun", "Poin yang hilang dalam verifikasi",
             "Di mana poin masih bisa diraih", "Cakupan PATBM"]
 
 

@@ -47,7 +47,8 @@ def test_admin_creates_a_2026_evaluation_on_the_2024_instrument(client, admin_us
     assert "Kerangka KLA 2019 (24 indikator)" in html
     year = page.context["year"]
     response = client.post(reverse("clusters:evaluation-create"),
-                           {"confirm_year": year, "instrument": instrument_2024.pk})
+                           {"confirm_year": year, "instrument": instrument_2024.pk,
+                            "target": page.context["form"].initial["target"]})
     assert response.status_code == 302
     evaluation = Evaluation.objects.get(year=year)
     assert evaluation.instrument == instrument_2024

@@ -78,7 +78,7 @@ def test_the_provinces_reductions_become_the_indicators_loss_in_that_stage(evalu
     assert saved == 2
     deduction = FieldDeduction.objects.get(self_assessment=row)
     assert (deduction.stage, deduction.points, deduction.from_questions) == (ADMIN, D("4.00"), True)
-    assert deduction.reason == "4: RAD KLA belum ditetapkan."
+    assert deduction.reason == "4: RAD KLA belum ditetapkan"
     summary = {item.year: item for item in evaluation_summaries()}[2025].summary
     assert (summary.self_assessment, summary.deductions, summary.final) == (D("36"), D("4"), D("32"))
 
