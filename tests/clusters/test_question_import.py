@@ -250,6 +250,7 @@ def test_each_kind_of_bad_row_is_named_beside_its_line_and_nothing_can_be_confir
     page = response.content.decode()
     assert response.context["token"] == "" and 'id="confirm-form"' not in page
     assert 'data-line="4"' in page and "1 baris bermasalah" in page
+    assert 'Baris: <a class="alert-link" href="#line-4">4</a>' in page and 'id="line-4"' in page  # found at once
     assert _snapshot() == before
 
 
