@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from clusters import scoring
-from clusters.models import Evaluation, Predicate, SelfAssessment
+from clusters.models import Evaluation, Predicate, QuestionScore, SelfAssessment
 from clusters.selectors import ResultStatus, deduction_history, final_before, predicate_bands, result_status
 from kelurahan.selectors import patbm_coverage
 from planner import planning
@@ -83,6 +83,59 @@ class Planner:
     @property
     def base_predicate(self) -> scoring.Band | None:
         return scoring.predicate_for(self.base_total, self.bands)
+
+
+@dataclass(frozen=True)
+class QuestionGain:
+    """A question of a question-scored indicator with the points it still leaves open."""
+
+    indicator_code: str
+    code: str
+    text: str
+    max_points: Decimal
+    score: Decimal | None
+    sources: list[str]
+
+    @property
+    def open_points(self) -> Decimal:
+        return self.max_points - (self.score or scoring.ZERO)
+
+
+@dataclass(frozen=True)
+class AgencyGain:
+    """An agency named as a data source, with the questions it holds evidence for and their open points."""
+
+    name: str
+    questions: int
+    open_points: Decimal
+
+
+@dataclass(frozen=True)
+class QuestionGains:
+    questions: list[QuestionGain]  # the most open points first, at most `limit`
+    agencies: list[AgencyGain]  # the most open points first
+
+
+def question_gains(evaluation: Evaluation, limit: int = 20) -> QuestionGains | None:
+    """Where a question-level evaluation can still gain: its questions with the most points open and the
+    agencies (the questions' data sources) that hold the evidence for them. None on an evaluation without
+    questions. One query. Points open are the self-assessment's: an indicator capped at its maximum (19,
+    21B) may gain less than its questions show."""
+    rows = list(QuestionScore.objects.filter(self_assessment__evaluation=evaluation)
+                .select_related("question", "self_assessment__indicator")
+                .order_by("self_assessment__indicator__number", "question__order"))
+    if not rows:
+        return None
+    gains = [QuestionGain(row.self_assessment.indicator.code, row.question.code, row.question.text, row.max_points,
+                          row.score, row.question.sources) for row in rows]
+    agencies: dict[str, list[QuestionGain]] = {}
+    for gain in gains:
+        for source in gain.sources:
+            agencies.setdefault(source, []).append(gain)
+    open_ = sorted((gain for gain in gains if gain.open_points > 0), key=lambda gain: -gain.open_points)
+    by_agency = [AgencyGain(name, len(items), sum((item.open_points for item in items), scoring.ZERO))
+                 for name, items in agencies.items()]
+    return QuestionGains(open_[:limit], sorted(by_agency, key=lambda agency: (-agency.open_points, agency.name)))
 
 
 def latest_evaluation() -> Evaluation | None:

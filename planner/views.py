@@ -95,7 +95,8 @@ def _planner_page(request, *, save=False):
     else:
         form = PlannerForm(initial={"goal": goal.code}, **form_kwargs)
     return render(request, "planner/planner.html",
-                  {"plan": plan, "form": form, "evaluations": evaluations}, status=status)
+                  {"plan": plan, "form": form, "evaluations": evaluations,
+                   "gains": selectors.question_gains(evaluation)}, status=status)
 
 
 @require_GET
