@@ -105,5 +105,7 @@ def test_load_reference_data_twice_says_nothing_changed(db, capsys):
     call_command("load_reference_data")
     out = capsys.readouterr().out
     assert "kelurahan: 0 created, 68 already present" in out
+    assert "instruments: 2 created, 0 already present" in out  # the first run
+    assert "questions: 0 created, 274 already present" in out and "indicators: 0 created, 55 already present" in out
     assert "nothing changed" in out
     assert Kelurahan.objects.count() == 68

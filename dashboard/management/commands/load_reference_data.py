@@ -8,8 +8,9 @@ from kelurahan.services import wilayah_load
 
 class Command(BaseCommand):
     help = (
-        "Loads the KLA framework (clusters, 24 indicators, predicates), the roles and the "
-        "kecamatan/kelurahan of Kota Bogor. Creates only what is missing; existing rows are kept."
+        "Loads the KLA instruments (the 2019-era framework of 24 indicators and the 2024 instrument of 31 "
+        "indicators and 274 questions), the predicates, the roles and the kecamatan/kelurahan of Kota Bogor. "
+        "Creates only what is missing; existing rows are kept."
     )
 
     def handle(self, *args, **options):
@@ -19,7 +20,8 @@ class Command(BaseCommand):
         for created in roles_ensure().values():
             report.count("roles", created)
 
-        for kind in ("clusters", "indicators", "predicates", "kecamatan", "kelurahan", "roles"):
+        for kind in ("instruments", "clusters", "indicators", "questions", "predicates", "kecamatan", "kelurahan",
+                     "roles"):
             created = report.created.get(kind, 0)
             existing = report.existing.get(kind, 0)
             self.stdout.write(f"  {kind}: {created} created, {existing} already present")
