@@ -144,44 +144,52 @@ def _with_conflicts(formset_data, queryset, stale_pks, formset_class=SelfAssessm
     return formset
 
 
+def _score_formset_save(request, evaluation, formset_class, rows, *, save, saved_message):
+    """The save flow of both score pages (a cluster's indicators, an indicator's questions): a posted
+    formset that is not the page's is a 400; in the self-assessment stage the rows the user changed are
+    saved by `save` all or nothing, else the formset comes back with the conflicts marked or the reason.
+    `rows()` reads the page's rows. Returns (formset, status, saved)."""
+    queryset = rows()
+    if request.method != "POST":
+        return formset_class(queryset=queryset), OK, False
+    if not formset_is_the_pages(request.POST, pks=[row.pk for row in queryset]):
+        return formset_refused(formset_class(queryset=queryset)), BAD_REQUEST, False
+    if not evaluation.is_self_assessment_open:
+        return formset_class(queryset=queryset), CONFLICT, False  # the stage is closed: the page says why
+    formset = formset_class(request.POST, queryset=queryset)
+    if not formset.is_valid():
+        return formset, OK, False
+    changes = [form.to_change() for form in formset.forms
+               if form.user_changed() and not form.cleaned_data["take_theirs"]]
+    with write_refusals() as refusal:
+        count = save(changes)
+    if not refusal:
+        messages.success(request, saved_message(count) if count else _("Nothing had changed."))
+        return formset, OK, True
+    if conflict := refusal.of(EditConflict):
+        formset = _with_conflicts(request.POST, rows(), conflict.pks, formset_class)
+    elif refusal.of(services.StageClosed):
+        evaluation.refresh_from_db()
+    else:
+        formset._non_form_errors = formset.error_class(
+            [_("Nothing was saved: the database refused a value (a deduction may have been recorded "
+               "meanwhile). Reload the page and try again.")]
+        )
+    return formset, refusal.status, False
+
+
 @permission_required("clusters.change_selfassessment", raise_exception=True)
 def self_assessment_edit(request, year, cluster):
     """One cluster's self-assessment scores and evidence notes, saved all or nothing."""
     evaluation = get_object_or_404(Evaluation, year=year)
     cluster = get_object_or_404(Cluster, code=cluster, instrument_id=evaluation.instrument_id)
-    queryset = selectors.cluster_self_assessments(evaluation, cluster)
-    status = OK
-    if request.method == "POST" and not formset_is_the_pages(request.POST, pks=[row.pk for row in queryset]):
-        formset = formset_refused(SelfAssessmentFormSet(queryset=queryset))
-        status = BAD_REQUEST
-    elif request.method == "POST" and evaluation.is_self_assessment_open:
-        formset = SelfAssessmentFormSet(request.POST, queryset=queryset)
-        if formset.is_valid():
-            changes = [
-                form.to_change() for form in formset.forms
-                if form.user_changed() and not form.cleaned_data["take_theirs"]
-            ]
-            with write_refusals() as refusal:
-                saved = services.self_assessments_update(evaluation=evaluation, changes=changes)
-            if not refusal:
-                messages.success(request, _("%(count)s scores saved.") % {"count": saved} if saved
-                                 else _("Nothing had changed."))
-                return redirect(reverse("clusters:evaluation-detail", args=[year]) + f"#cluster-{cluster.code}")
-            if conflict := refusal.of(EditConflict):
-                formset = _with_conflicts(request.POST, selectors.cluster_self_assessments(evaluation, cluster),
-                                          conflict.pks)
-            elif refusal.of(services.StageClosed):
-                evaluation.refresh_from_db()
-            else:
-                formset._non_form_errors = formset.error_class(
-                    [_("Nothing was saved: the database refused a value (a deduction may have been recorded "
-                       "meanwhile). Reload the page and try again.")]
-                )
-            status = refusal.status
-    else:
-        formset = SelfAssessmentFormSet(queryset=queryset)
-        if request.method == "POST":
-            status = CONFLICT  # the stage is closed: the page says why
+    formset, status, saved = _score_formset_save(
+        request, evaluation, SelfAssessmentFormSet, lambda: selectors.cluster_self_assessments(evaluation, cluster),
+        save=lambda changes: services.self_assessments_update(evaluation=evaluation, changes=changes),
+        saved_message=lambda count: _("%(count)s scores saved.") % {"count": count},
+    )
+    if saved:
+        return redirect(reverse("clusters:evaluation-detail", args=[year]) + f"#cluster-{cluster.code}")
     detail = selectors.evaluation_detail(evaluation, with_recurring=False)
     section = next((s for s in detail.sections if s.cluster.pk == cluster.pk), None)
     if section is None:
@@ -202,39 +210,13 @@ def question_scores_edit(request, year, code):
     row = selectors.indicator_self_assessment(evaluation, code)
     if row is None or not row.scored_by_questions:
         raise Http404
-    queryset = selectors.question_scores(row)
-    status = OK
-    if request.method == "POST" and not formset_is_the_pages(request.POST, pks=[item.pk for item in queryset]):
-        formset = formset_refused(QuestionScoreFormSet(queryset=queryset))
-        status = BAD_REQUEST
-    elif request.method == "POST" and evaluation.is_self_assessment_open:
-        formset = QuestionScoreFormSet(request.POST, queryset=queryset)
-        if formset.is_valid():
-            changes = [
-                form.to_change() for form in formset.forms
-                if form.user_changed() and not form.cleaned_data["take_theirs"]
-            ]
-            with write_refusals() as refusal:
-                saved = services.question_scores_update(self_assessment=row, changes=changes)
-            if not refusal:
-                messages.success(request, _("%(count)s question scores saved.") % {"count": saved} if saved
-                                 else _("Nothing had changed."))
-                return redirect("clusters:question-scores-edit", year=year, code=row.indicator.code)
-            if conflict := refusal.of(EditConflict):
-                formset = _with_conflicts(request.POST, selectors.question_scores(row), conflict.pks,
-                                          QuestionScoreFormSet)
-            elif refusal.of(services.StageClosed):
-                evaluation.refresh_from_db()
-            else:
-                formset._non_form_errors = formset.error_class(
-                    [_("Nothing was saved: the database refused a value (a deduction may have been recorded "
-                       "meanwhile). Reload the page and try again.")]
-                )
-            status = refusal.status
-    else:
-        formset = QuestionScoreFormSet(queryset=queryset)
-        if request.method == "POST":
-            status = CONFLICT  # the stage is closed: the page says why
+    formset, status, saved = _score_formset_save(
+        request, evaluation, QuestionScoreFormSet, lambda: selectors.question_scores(row),
+        save=lambda changes: services.question_scores_update(self_assessment=row, changes=changes),
+        saved_message=lambda count: _("%(count)s question scores saved.") % {"count": count},
+    )
+    if saved:
+        return redirect("clusters:question-scores-edit", year=year, code=row.indicator.code)
     row = selectors.indicator_self_assessment(evaluation, code)  # the indicator's score as saved now
     context = {"page": selectors.question_page(evaluation, row), "row": row, "formset": formset,
                "evaluation": evaluation, "can_edit": can_edit, "conflicts": any(f.conflict for f in formset.forms)}
