@@ -15,11 +15,11 @@ from clusters.models import (
     VerifiedScore,
 )
 from clusters.services import ScoreChange
-from core.forms import DecimalInput, HiddenDecimalInput, LocalDecimalField, column_char_field
+from core.forms import DecimalInput, HiddenDecimalInput, LocalDecimalField, MarksInvalidFields, column_char_field
 from core.numbers import format_decimal
 
 
-class SelfAssessmentForm(forms.ModelForm):
+class SelfAssessmentForm(MarksInvalidFields, forms.ModelForm):
     """One indicator's score and evidence note, with the version and values the form was loaded with.
 
     `seen_score` / `seen_evidence` tell whether the user changed the row (only changed rows are saved,
@@ -57,14 +57,6 @@ class SelfAssessmentForm(forms.ModelForm):
                 "data-max": str(row.max_points), "data-max-message": above.message,
                 "data-negative-message": _("The score may not be negative."),
             })
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
 
     def clean_score(self):
         score = self.cleaned_data["score"]
@@ -113,7 +105,7 @@ QuestionScoreFormSet = modelformset_factory(
 )
 
 
-class VerifiedScoreForm(forms.Form):
+class VerifiedScoreForm(MarksInvalidFields, forms.Form):
     """One question's score in the evaluation's current verification stage, with the reason for a reduction.
 
     Left empty, the question keeps the score it had before the stage. `before` (the score when the stage
@@ -135,28 +127,12 @@ class VerifiedScoreForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.before = before
 
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
-
     def clean(self):
         cleaned = super().clean()
-        score, reason = cleaned.get("score"), (cleaned.get("reason") or "").strip()
-        if score is None:
-            return cleaned
-        if score < 0 or score.is_signed():
-            self.add_error("score", forms.ValidationError(_("The score may not be negative."), code="negative"))
-        elif score > self.before:
-            self.add_error("score", forms.ValidationError(
-                _("At most %(before)s points: the score before this stage (a stage can only lower a score)."),
-                code="above_before", params={"before": format_decimal(self.before)}))
-        elif score < self.before and not reason:
-            self.add_error("reason", forms.ValidationError(_("Write the reason for the reduction."),
-                                                            code="reason_required"))
+        if "score" in cleaned:
+            problem = scoring.verification_problem(cleaned["score"], cleaned.get("reason") or "", before=self.before)
+            if problem:
+                self.add_error(problem.field, forms.ValidationError(problem.message, code=problem.code))
         return cleaned
 
 

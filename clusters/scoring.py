@@ -75,6 +75,30 @@ class ScoreProblem:
     message: str
 
 
+@dataclass(frozen=True)
+class VerificationProblem(ScoreProblem):
+    """Why a verified score cannot be saved; `field` is the form field the message belongs beside."""
+
+    field: str = "score"
+
+
+def verification_problem(score: Decimal | None, reason: str, *, before: Decimal) -> VerificationProblem | None:
+    """The first thing wrong with `score` as a verification stage's score of a question that had `before`
+    when the stage began, or None: a stage can only lower a score, and a lower one needs its reason.
+    No score (the stage leaves the question alone) is fine. The verification form and service ask this."""
+    if score is None:
+        return None
+    if score < 0 or score.is_signed():
+        return VerificationProblem("negative", _("The score may not be negative."))
+    if score > before:
+        return VerificationProblem("above_before", _(
+            "At most %(before)s points: the score before this stage (a stage can only lower a score)."
+        ) % {"before": format_decimal(before)})
+    if score < before and not reason.strip():
+        return VerificationProblem("reason_required", _("Write the reason for the reduction."), field="reason")
+    return None
+
+
 def score_problem(
     score: Decimal | None, *, maximum: Decimal, deductions: Decimal = ZERO, question: bool = False
 ) -> ScoreProblem | None:

@@ -262,13 +262,10 @@ class EvaluationDetail:
     def result(self) -> ResultStatus:
         return result_status(self.evaluation, self.summary.deductions)
 
-    @property
+    @cached_property
     def verification(self) -> VerificationOverview:
         """The total after each stage and the losses between stages (read when first asked for)."""
-        if not hasattr(self, "_verification"):
-            object.__setattr__(self, "_verification", verification_overview(self.evaluation,
-                                                                            self.summary.self_assessment))
-        return self._verification
+        return verification_overview(self.evaluation, self.summary.self_assessment)
 
     @property
     def bands_for_script(self) -> list[dict]:

@@ -302,7 +302,7 @@ class ScoreChange:
         return any(seen[name] is UNSEEN or getattr(row, name) != seen[name] for name in self.fields)
 
 
-def _lock_evaluation(evaluation: Evaluation) -> Evaluation:
+def lock_evaluation(evaluation: Evaluation) -> Evaluation:
     # The stage is read under a row lock, so an admin closing the stage cannot interleave with a save.
     return Evaluation.objects.select_for_update().get(pk=evaluation.pk)
 
@@ -318,7 +318,7 @@ def self_assessments_update(*, evaluation: Evaluation, changes: list[ScoreChange
     stage, and lets the database's IntegrityError through (for example a score below deductions recorded
     meanwhile). `reason` is kept in each row's history record (an import names its file there).
     """
-    if not _lock_evaluation(evaluation).is_self_assessment_open:
+    if not lock_evaluation(evaluation).is_self_assessment_open:
         raise StageClosed(evaluation)
     scored_by_questions = set(
         SelfAssessment.objects.filter(evaluation=evaluation, scored_by_questions=True,
@@ -384,7 +384,7 @@ def question_scores_update(*, self_assessment: SelfAssessment, changes: list[Sco
     page loaded before sees it. Raises `QuestionScoresChanged` (an `EditConflict`) and `StageClosed`.
     Returns how many questions were saved."""
     evaluation = self_assessment.evaluation
-    if not _lock_evaluation(evaluation).is_self_assessment_open:
+    if not lock_evaluation(evaluation).is_self_assessment_open:
         raise StageClosed(evaluation)
     _question_changes_write(QuestionScore.objects.filter(self_assessment_id=self_assessment.pk), changes, reason)
     return len(changes)
@@ -397,7 +397,7 @@ def evaluation_question_scores_update(*, evaluation: Evaluation, changes: list[S
     Same rules as `question_scores_update`: raises `QuestionScoresChanged` naming every question changed
     meanwhile (or not of this evaluation), `StageClosed` outside the self-assessment stage, and lets the
     database's IntegrityError through. Returns how many questions were saved."""
-    if not _lock_evaluation(evaluation).is_self_assessment_open:
+    if not lock_evaluation(evaluation).is_self_assessment_open:
         raise StageClosed(evaluation)
     _question_changes_write(QuestionScore.objects.filter(self_assessment__evaluation=evaluation), changes, reason)
     return len(changes)
@@ -433,7 +433,7 @@ def _question_changes_write(queryset, changes: list[ScoreChange], reason: str) -
 @transaction.atomic
 def deduction_create(*, self_assessment: SelfAssessment, points: Decimal, reason: str) -> FieldDeduction:
     """Records a field deduction in the evaluation's current verification stage."""
-    evaluation = _lock_evaluation(self_assessment.evaluation)
+    evaluation = lock_evaluation(self_assessment.evaluation)
     if not evaluation.is_deduction_open:
         raise StageClosed(evaluation)
     if self_assessment.scored_by_questions:
@@ -446,7 +446,7 @@ def deduction_create(*, self_assessment: SelfAssessment, points: Decimal, reason
 @transaction.atomic
 def deduction_update(*, deduction: FieldDeduction, version: int, points: Decimal, reason: str) -> FieldDeduction:
     """Changes a deduction if it is still at `version` (else `EditConflict`), in a verification stage."""
-    if not _lock_evaluation(deduction.self_assessment.evaluation).is_deduction_open:
+    if not lock_evaluation(deduction.self_assessment.evaluation).is_deduction_open:
         raise StageClosed(deduction.self_assessment.evaluation)
     if not claim(FieldDeduction.objects, pk=deduction.pk, version=version):
         raise EditConflict([deduction.pk])
@@ -458,7 +458,7 @@ def deduction_update(*, deduction: FieldDeduction, version: int, points: Decimal
 @transaction.atomic
 def deduction_delete(*, deduction: FieldDeduction, version: int) -> None:
     """Removes a deduction if it is still at `version` (else `EditConflict`), in a verification stage."""
-    if not _lock_evaluation(deduction.self_assessment.evaluation).is_deduction_open:
+    if not lock_evaluation(deduction.self_assessment.evaluation).is_deduction_open:
         raise StageClosed(deduction.self_assessment.evaluation)
     if not claim(FieldDeduction.objects, pk=deduction.pk, version=version):
         raise EditConflict([deduction.pk])
@@ -475,7 +475,7 @@ def evaluation_stage_change(*, evaluation: Evaluation, stage: str, reason: str) 
     reason_limit = Evaluation.history.model._meta.get_field("history_change_reason").max_length
     if len(reason.strip()) > reason_limit:  # SQLite would store it; PostgreSQL and a restore into it refuse it
         raise ValueError(f"A stage-change reason holds at most {reason_limit} characters.")
-    evaluation = _lock_evaluation(evaluation)
+    evaluation = lock_evaluation(evaluation)
     if evaluation.stage == Evaluation.Stage.FINAL and stage != Evaluation.Stage.FINAL and not reason.strip():
         raise ValueError("Reopening a final evaluation needs a reason.")
     evaluation.stage = stage

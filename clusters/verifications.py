@@ -13,13 +13,11 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils.translation import gettext as _
 
 from clusters import scoring
 from clusters.models import Evaluation, FieldDeduction, QuestionScore, SelfAssessment, VerifiedScore
-from clusters.services import StageClosed
+from clusters.services import StageClosed, lock_evaluation
 from core.conflicts import WriteRefused
-from core.numbers import format_decimal
 from core.versions import EditConflict
 
 STAGES = tuple(str(stage) for stage in Evaluation.VERIFICATION_STAGES)
@@ -83,25 +81,12 @@ def question_verifications(row: SelfAssessment) -> list[QuestionVerification]:
     return questions
 
 
-def _lock(evaluation: Evaluation) -> Evaluation:
-    return Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-
-
 def _problems(questions: dict[int, QuestionVerification], changes: list[VerificationChange], stage: str):
     problems = {}
     for change in changes:
-        item = questions[change.question_score_pk]
-        before = item.value_before(stage)
-        if change.score is None:
-            continue
-        if change.score < 0:
-            problems[change.question_score_pk] = _("The score may not be negative.")
-        elif change.score > before:
-            problems[change.question_score_pk] = _(
-                "At most %(before)s points: the score before this stage (a stage can only lower a score)."
-            ) % {"before": format_decimal(before)}
-        elif change.score < before and not change.reason.strip():
-            problems[change.question_score_pk] = _("Write the reason for the reduction.")
+        before = questions[change.question_score_pk].value_before(stage)
+        if problem := scoring.verification_problem(change.score, change.reason, before=before):
+            problems[change.question_score_pk] = problem.message
     return problems
 
 
@@ -115,7 +100,7 @@ def verified_scores_update(*, self_assessment: SelfAssessment, changes: list[Ver
     loaded, and VerificationInvalid for a score above the one before the stage or a reduction without
     a reason.
     """
-    evaluation = _lock(self_assessment.evaluation)
+    evaluation = lock_evaluation(self_assessment.evaluation)
     if not evaluation.is_deduction_open:
         raise StageClosed(evaluation)
     row = SelfAssessment.objects.select_for_update().get(pk=self_assessment.pk)

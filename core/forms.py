@@ -133,6 +133,24 @@ class LocalIntegerField(_TypedAsText, forms.IntegerField):
         return parse_whole_number(text)
 
 
+def mark_invalid(form, names) -> None:
+    """Marks the widgets of `names` (fields the server refused) the way Bootstrap and screen readers read
+    it, so the page's own checks add no second message."""
+    for name in names:
+        if name in form.fields:
+            widget = form.fields[name].widget
+            widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+            widget.attrs["aria-invalid"] = "true"
+
+
+class MarksInvalidFields:
+    """A form mixin: every field with an error is marked (`mark_invalid`) once the form is cleaned."""
+
+    def full_clean(self):
+        super().full_clean()
+        mark_invalid(self, list(self.errors))
+
+
 def column_char_field(column, **kwargs) -> forms.CharField:
     """A text form field for a value stored in `column` (a model CharField), limited to what the column
     holds: PostgreSQL refuses a longer value with an error (a 500), SQLite stores it and the backup then

@@ -5,7 +5,14 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Predicate
-from core.forms import DecimalInput, LocalDateField, LocalDecimalField, LocalIntegerField, column_char_field
+from core.forms import (
+    DecimalInput,
+    LocalDateField,
+    LocalDecimalField,
+    LocalIntegerField,
+    column_char_field,
+    mark_invalid,
+)
 from core.numbers import format_decimal
 from planner import planning
 from planner.models import Office, Scenario, ScenarioItem
@@ -67,11 +74,7 @@ class PlannerForm(forms.Form):
     def full_clean(self):
         super().full_clean()
         # A target the server refused is marked as such, so the page's own check adds no second message.
-        for name in self.errors:
-            if name.startswith("target_"):
-                widget = self.fields[name].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
+        mark_invalid(self, [name for name in self.errors if name.startswith("target_")])
 
     def row_fields(self):
         return [(row, self[f"target_{row.number}"], self[f"effort_{row.number}"]) for row in self.rows]
