@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "core",
     "clusters",
     "dashboard",
+    "evidence",
     "kelurahan",
     "planner",
 ]
@@ -188,8 +189,14 @@ STATICFILES_DIRS += [
     # The full bundle, only for pages that need a trace the basic one lacks (the PATBM treemap).
     ("vendor/plotly-full", NODE_MODULES / "plotly.js-dist-min"),
 ]
+# Uploaded evidence lives under MEDIA_ROOT, outside the project's static files, and is never served as a
+# public file: a permission-checked view sends it (no MEDIA_URL route exists).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+FILE_UPLOAD_PERMISSIONS = 0o640
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A folder on disk (MEDIA_ROOT) by default; S3-compatible object storage with EVIDENCE_S3_BUCKET (below).
+    "evidence": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -264,3 +271,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Evidence uploads: the largest file, and the most bytes one evaluation may hold (every version counts).
+EVIDENCE_MAX_FILE_BYTES = int(os.environ.get("EVIDENCE_MAX_FILE_BYTES", str(10 * 1024 * 1024)))
+EVIDENCE_MAX_EVALUATION_BYTES = int(os.environ.get("EVIDENCE_MAX_EVALUATION_BYTES", str(2 * 1024 ** 3)))
+# For an office that runs more than one server: evidence in an S3-compatible bucket (needs
+# `pip install django-storages[s3]`; see README, Evidence storage). Files stay private: no public ACL, and
+# the app still sends them through its own permission-checked view.
+if os.environ.get("EVIDENCE_S3_BUCKET"):
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["EVIDENCE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("EVIDENCE_S3_REGION") or None,
+            "access_key": os.environ.get("EVIDENCE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("EVIDENCE_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }

@@ -11,6 +11,13 @@ from dashboard.demo import demo_load
 from kelurahan.services import wilayah_load
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Uploaded files (evidence) of every test go to a folder of their own, never into the project's media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def reference_data(db):
     """Clusters, 24 indicators, predicates, 6 kecamatan, 68 kelurahan and the role groups."""

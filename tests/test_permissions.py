@@ -29,6 +29,9 @@ from clusters.models import (
 )
 from clusters.services import evaluation_create
 from core.tables import read_table
+from evidence import filetypes
+from evidence import services as evidence_services
+from evidence.models import EvidenceDocument, EvidenceFile
 from kelurahan import imports as patbm_imports
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
 from planner.models import Office, Scenario, ScenarioItem
@@ -62,6 +65,8 @@ class World:
     empty_kecamatan: Kecamatan  # active, without kelurahan: it may be deactivated
     scenario: Scenario | None = None  # a planner scenario of the latest evaluation with one improvement
     office: Office | None = None
+    document: EvidenceDocument | None = None  # a PDF of question_year's indicator 1, first question
+    image: EvidenceFile | None = None  # a PNG beside it (it has a thumbnail)
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,25 @@ ROUTES: dict[str, Route] = {
     "clusters:verification-edit": Route(
         kwargs=lambda w: {"year": w.question_verifying_year, "code": "2"}, post=WRITERS, post_data=_verification_form,
     ),
+    # --- issue 18: evidence documents ---
+    "evidence:overview": Route(kwargs=lambda w: {"year": w.question_year}),
+    "evidence:missing": Route(kwargs=lambda w: {"year": w.question_year}),
+    "evidence:zip": Route(kwargs=lambda w: {"year": w.question_year}),
+    "evidence:indicator-evidence": Route(
+        kwargs=lambda w: {"year": w.question_year, "code": "1"}, post=WRITERS, post_data=lambda w: {
+            "answer": str(w.document.question_score_id), "title": "",
+            "files": SimpleUploadedFile("bukti.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")},
+    ),
+    "evidence:document": Route(
+        kwargs=lambda w: {"year": w.question_year, "pk": w.document.pk}, post=WRITERS,
+        post_data=lambda w: {"action": "title", "title": "Judul baru", "version": str(w.document.version)},
+    ),
+    "evidence:document-remove": Route(
+        kwargs=lambda w: {"year": w.question_year, "pk": w.document.pk}, get=WRITERS, post=WRITERS,
+        post_data=lambda w: {"version": str(w.document.version)},
+    ),
+    "evidence:file": Route(kwargs=lambda w: {"year": w.question_year, "pk": w.document.files.get().pk}),
+    "evidence:thumbnail": Route(kwargs=lambda w: {"year": w.question_year, "pk": w.image.pk}),
     "kelurahan:kelurahan-list": Route(),
     "kelurahan:kelurahan-detail": Route(kwargs=lambda w: {"pk": w.kelurahan.pk}),
     "kelurahan:kelurahan-create": Route(get=ADMINS, post=ADMINS, post_data=_kelurahan_form),
@@ -317,7 +341,25 @@ def world(reference_data):
         kelurahan=Kelurahan.objects.get(code="32.71.01.1001"),
         empty_kecamatan=Kecamatan.objects.create(code="32.71.09", name="Kecamatan Kosong"),
     )
-    return _planner_world(world)
+    return _evidence_world(_planner_world(world))
+
+
+def _evidence_world(world):
+    """A PDF and a PNG on the first question of indicator 1 of the evaluation open for questions."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
+
+    from tests.evidence import files
+
+    uploader = get_user_model().objects.create_user(username="pengunggah", password="test-password-123")
+    row = SelfAssessment.objects.get(evaluation__year=world.question_year, indicator__code="1")
+    question = row.question_scores.order_by("question__order").first()
+    world.document, image = evidence_services.evidence_add(
+        self_assessment=row, question_score=question, user=uploader, uploads=[
+            evidence_services.Upload(ContentFile(files.pdf()), "perwal.pdf", filetypes.PDF),
+            evidence_services.Upload(ContentFile(files.image("PNG")), "foto.png", filetypes.PNG)])
+    world.image = image.files.get()
+    return world
 
 
 def _question_verifying(evaluation):
@@ -346,6 +388,8 @@ def _snapshot():
         sorted(Patbm.objects.values_list("pk", "step", "step_date", "activist_count", "note")),
         sorted(Scenario.objects.values_list("pk", "name", "is_action_plan")),
         sorted(ScenarioItem.objects.values_list("pk", "target", "office_id", "due_date", "status", "in_plan")),
+        sorted(EvidenceDocument.objects.values_list("pk", "title", "removed_at", "version")),
+        sorted(EvidenceFile.objects.values_list("pk", flat=True)),
     )
 
 

@@ -38,3 +38,8 @@ if (document.readyState === "loading") {
 } else {
   labelStackedTables();
 }
+
+// A "Print" button (data-print) on pages printed as they are.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
