@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from clusters.selectors import deduction_reasons, verification_overview
 from core.caching import page_cache
 from dashboard import charts, selectors
+from evidence.selectors import evidence_share
 from kelurahan import charts as kelurahan_charts
 from kelurahan.selectors import coverage_totals, patbm_coverage
 
@@ -22,7 +23,7 @@ def home(request):
     The template caches its body per data version, language and the permissions it shows links for;
     the figures are computed lazily, only when that cache misses.
     """
-    cached = page_cache(request, "dashboard", domains=("clusters", "kelurahan"),
+    cached = page_cache(request, "dashboard", domains=("clusters", "kelurahan", "evidence"),
                         permissions=("clusters.add_evaluation", "clusters.add_fielddeduction", "kelurahan.view_patbm"))
     dashboard = SimpleLazyObject(selectors.dashboard)
     return render(
@@ -34,6 +35,10 @@ def home(request):
             "summaries": SimpleLazyObject(lambda: list(reversed(dashboard.evaluations))),
             "charts": SimpleLazyObject(lambda: charts.dashboard_charts(dashboard)),
             "coverage": SimpleLazyObject(patbm_coverage),
+            # While a self-assessment is open: the share of its answers with evidence, by year.
+            "evidence_shares": SimpleLazyObject(lambda: {
+                item.year: evidence_share(item.evaluation) for item in dashboard.provisional
+                if item.evaluation.is_self_assessment_open}),
         },
     )
 

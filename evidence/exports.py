@@ -24,8 +24,8 @@ _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]+')
 
 def _safe(part: str, limit: int = 60) -> str:
     """A folder or file name any operating system can unpack."""
-    cleaned = _UNSAFE.sub(" ", part).strip().strip(".") or "_"
-    return re.sub(r"\s+", " ", cleaned)[:limit].strip()
+    cleaned = re.sub(r"\s+", " ", _UNSAFE.sub(" ", part))[:limit].strip(" .")
+    return cleaned or "_"
 
 
 @dataclass(frozen=True)

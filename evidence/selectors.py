@@ -176,3 +176,25 @@ def completeness(evaluation: Evaluation) -> Completeness:
         indicators=indicators, agencies=sorted(agencies.values(), key=lambda t: (-t.without, t.key)),
         missing=missing, by_questions=bool(question_scores),
     )
+
+
+@dataclass(frozen=True)
+class EvidenceShare:
+    """How many of an evaluation's answers have at least one current document (the dashboard's figure)."""
+
+    total: int
+    with_evidence: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.with_evidence / self.total if self.total else 0.0
+
+
+def evidence_share(evaluation: Evaluation) -> EvidenceShare:
+    """Answers (questions, or indicators without questions) and how many have evidence (three counts)."""
+    questions = QuestionScore.objects.filter(self_assessment__evaluation=evaluation,
+                                             self_assessment__scored_by_questions=True).count()
+    indicators = SelfAssessment.objects.filter(evaluation=evaluation, scored_by_questions=False).count()
+    answered = (EvidenceDocument.objects.current().filter(self_assessment__evaluation=evaluation)
+                .values("self_assessment_id", "question_score_id").distinct().count())
+    return EvidenceShare(total=questions + indicators, with_evidence=answered)

@@ -14,12 +14,21 @@ from clusters.services import evaluation_create
 from kelurahan.models import Kecamatan, Kelurahan
 from planner.models import Scenario
 from tests.browser.conftest import log_in
-from tests.test_permissions import ADMIN, ROUTES, STAFF, World, _planner_world, _question_verifying
+from tests.test_permissions import (
+    ADMIN,
+    ROUTES,
+    STAFF,
+    World,
+    _evidence_world,
+    _planner_world,
+    _question_verifying,
+)
 
 CHARTS = ["chart-standing", "chart-clusters", "chart-years", "chart-losses", "chart-headroom"]
 WIDTHS = [360, 1366, 1920]
 # Downloads, not pages.
-DOWNLOADS = {"clusters:evaluation-export", "clusters:score-import-template", "kelurahan:patbm-export"}
+DOWNLOADS = {"clusters:evaluation-export", "clusters:score-import-template", "kelurahan:patbm-export",
+             "evidence:zip", "evidence:file", "evidence:thumbnail"}
 USERNAMES = {ADMIN: "admin", STAFF: "staf"}
 
 # Each chart (its drawing) inside its container, and the first element after it in the document that
@@ -90,7 +99,7 @@ def _demo_world() -> World:
                   deduction=deduction,
                   kelurahan=Kelurahan.objects.get(code="32.71.01.1001"),
                   empty_kecamatan=Kecamatan.objects.create(code="32.71.09", name="Kecamatan Kosong"))
-    world = _planner_world(world)
+    world = _evidence_world(_planner_world(world))
     # A second scenario with a long name, so the comparison has two columns to fit.
     second = Scenario.objects.get(pk=world.scenario.pk)
     second.pk = None

@@ -256,3 +256,24 @@ def test_the_ministry_zip_holds_the_current_files_in_folders_with_an_index(clien
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:5] == ("Kelompok", "Indikator", "Pertanyaan", "Berkas dalam ZIP", "Judul")
     assert rows[1][3] == path and rows[1][6] == 2 and rows[1][7] == staff_user.username
+
+
+def test_the_dashboard_shows_the_share_with_evidence_while_the_self_assessment_is_open(
+        client, task_force_user, staff_user, evaluation_2026):
+    client.force_login(task_force_user)
+    assert "Bukti: 0 dari 274 jawaban sudah memiliki dokumen (0%)" in client.get("/").content.decode()
+    row = _row()
+    _add(row, _first_question(row), staff_user)  # the cached dashboard follows the upload
+    page = client.get("/").content.decode()
+    assert "Bukti: 1 dari 274 jawaban sudah memiliki dokumen (0%)" in page
+    Evaluation.objects.filter(year=2026).update(stage=Evaluation.Stage.ADMIN_VERIFICATION)
+    assert 'id="evidence-share-2026"' not in client.get("/").content.decode()
+
+
+def test_the_score_pages_link_to_the_evidence(client, staff_user, evaluation_2026):
+    client.force_login(staff_user)
+    evidence_page = _page()
+    assert f'href="{evidence_page}"' in client.get(
+        reverse("clusters:question-scores-edit", args=[2026, "1"])).content.decode()
+    assert reverse("evidence:overview", args=[2026]) in client.get(
+        reverse("clusters:evaluation-detail", args=[2026])).content.decode()
