@@ -26,9 +26,11 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else single(data, initial)
+        items = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
+        if not items:
+            single(None, initial)  # raises "required"
+            return []
+        return [single(item, initial) for item in items]
 
 
 def checked_upload(upload, title: str = "") -> Upload:
@@ -86,7 +88,7 @@ class DocumentVersionForm(forms.Form):
     """A new version of a document, sent from a page that showed the document at `version`."""
 
     file = forms.FileField(label=_("New version"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2 ** 31 - 1)
 
     def clean_file(self):
         return checked_upload(self.cleaned_data["file"])
@@ -94,7 +96,7 @@ class DocumentVersionForm(forms.Form):
 
 class DocumentTitleForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2 ** 31 - 1)
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
@@ -104,4 +106,4 @@ class DocumentTitleForm(forms.Form):
 
 
 class DocumentRemoveForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2 ** 31 - 1)

@@ -158,6 +158,8 @@ def evidence_add(*, self_assessment: SelfAssessment, question_score: QuestionSco
             question_score is not None and question_score.self_assessment_id != self_assessment.pk):
         raise WrongAnswer(f"question score {getattr(question_score, 'pk', None)} is not an answer of "
                           f"self-assessment {self_assessment.pk}")
+    if not uploads:
+        raise ValueError("evidence_add needs at least one upload")
     evaluation = self_assessment.evaluation
     stored = _stored_all(uploads, evaluation.year)
     try:

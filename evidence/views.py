@@ -159,6 +159,8 @@ def document_detail(request, year, pk):
     else:
         return _bad_request(request)
     if not form.is_valid():
+        if "version" in form.errors:  # a hidden field the page wrote: not the user's to correct
+            return _bad_request(request)
         return _document_page(request, evaluation, document, **forms)
     with write_refusals() as refusal:
         write()

@@ -1,6 +1,7 @@
 """Every form sent the wrong way gets a clear error (or 403) and leaves the database unchanged."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -325,3 +326,81 @@ def test_a_score_below_its_deductions_in_the_admin_is_refused_with_nothing_writt
                             "score": score, "evidence": ""})
     assert response.status_code == 403
     assert _snapshot() == before
+
+
+# --- issue 18: evidence documents ---
+
+@pytest.fixture
+def evidence_world(staff_user, instrument_2024):
+    from django.core.files.base import ContentFile
+
+    from clusters.services import evaluation_create
+    from evidence import filetypes, services
+    from tests.evidence import files
+
+    evaluation_create(year=2026, instrument=instrument_2024)
+    row = SelfAssessment.objects.get(evaluation__year=2026, indicator__code="1")
+    question = row.question_scores.order_by("question__order").first()
+    [document] = services.evidence_add(self_assessment=row, question_score=question, user=staff_user, uploads=[
+        services.Upload(ContentFile(files.pdf()), "perwal.pdf", filetypes.PDF)])
+    return question, document
+
+
+def _evidence_snapshot():
+    from evidence.models import EvidenceDocument, EvidenceFile
+
+    return (sorted(EvidenceDocument.objects.values_list("pk", "title", "removed_at", "version")),
+            sorted(EvidenceFile.objects.values_list("pk", "size", "sha256")))
+
+
+@pytest.mark.parametrize("answer", ["", "abc", "-1", "1e3", "9" * 30, "1; DROP TABLE evidence_evidencefile"])
+def test_an_upload_to_an_answer_that_is_not_the_pages_is_a_400(client, staff_user, evidence_world, answer):
+    client.force_login(staff_user)
+    before = _evidence_snapshot()
+    response = client.post(reverse("evidence:indicator-evidence", args=[2026, "1"]),
+                           {"answer": answer, "files": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n")})
+    assert response.status_code == 400
+    assert _evidence_snapshot() == before
+
+
+@pytest.mark.parametrize("title", [*BAD_TEXT, None])
+def test_an_upload_with_a_bad_title_or_no_file_is_refused_beside_the_field(client, staff_user, evidence_world,
+                                                                           title):
+    question, _ = evidence_world
+    client.force_login(staff_user)
+    data = {"answer": str(question.pk)}
+    if title is None:  # no file at all
+        data["title"] = "Perwal"
+    else:
+        data.update(title=title, files=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n"))
+    before = _evidence_snapshot()
+    response = client.post(reverse("evidence:indicator-evidence", args=[2026, "1"]), data)
+    if title is not None and len(title) <= 200:  # a short hostile title is just text, stored and escaped
+        assert response.status_code == 302
+        assert title not in client.get(reverse("evidence:indicator-evidence", args=[2026, "1"])).content.decode()
+        return
+    _refused(response)
+    assert _evidence_snapshot() == before
+
+
+@pytest.mark.parametrize("version", ["", "abc", "0", "-1", "9" * 30])
+@pytest.mark.parametrize("action", ["title", "version", "remove"])
+def test_a_document_change_with_a_bad_version_is_a_400(client, staff_user, evidence_world, version, action):
+    _, document = evidence_world
+    client.force_login(staff_user)
+    before = _evidence_snapshot()
+    if action == "remove":
+        response = client.post(reverse("evidence:document-remove", args=[2026, document.pk]), {"version": version})
+    else:
+        response = client.post(reverse("evidence:document", args=[2026, document.pk]), {
+            "action": action, "version": version, "title": "Judul",
+            "file": SimpleUploadedFile("b.pdf", b"%PDF-1.4\n")})
+    assert response.status_code == 400
+    assert _evidence_snapshot() == before
+
+
+@pytest.mark.parametrize("pk", ["0", "99999999"])
+def test_a_guessed_document_or_file_id_is_not_found(client, task_force_user, evidence_world, pk):
+    client.force_login(task_force_user)
+    for name in ("evidence:document", "evidence:file", "evidence:thumbnail"):
+        assert client.get(reverse(name, args=[2026, pk])).status_code == 404
