@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import uuid
+import zipfile
 from pathlib import Path
 
 import dj_database_url
@@ -98,6 +99,11 @@ def _manage(database_url, *args):
     return result.stdout
 
 
+def _read_archive(path):
+    with zipfile.ZipFile(path) as archive:
+        return json.loads(archive.read("backup.json"))
+
+
 @pytest.fixture
 def postgres_url():
     problem = _server_reachable()
@@ -120,18 +126,18 @@ def test_a_sqlite_backup_with_the_longest_values_restores_into_postgresql(tmp_pa
     _manage(sqlite_url, "load_planner_defaults")
     _manage(sqlite_url, "load_demo")
     assert int(_manage(sqlite_url, "shell", "-c", FILL_LONGEST).strip().splitlines()[-1]) >= 15
-    source = tmp_path / "sqlite-backup.json"
+    source = tmp_path / "sqlite-backup.zip"
     _manage(sqlite_url, "backup", str(source))
 
     _manage(postgres_url, "migrate", "--verbosity", "0")
     _manage(postgres_url, "restore", str(source), "--yes-replace-everything")
-    copy = tmp_path / "postgres-backup.json"
+    copy = tmp_path / "postgres-backup.zip"
     _manage(postgres_url, "backup", str(copy))
 
-    written, restored = (json.loads(path.read_text())["manifest"] for path in (source, copy))
+    written, restored = (_read_archive(path)["manifest"] for path in (source, copy))
     assert restored["counts"] == written["counts"]
     assert restored["checksum"] == written["checksum"]  # the very same records, long values included
-    records = json.loads(copy.read_text())["records"]
+    records = _read_archive(copy)["records"]
     reasons = [r["fields"]["history_change_reason"] for r in records if r["model"] == "clusters.historicalevaluation"]
     assert LONG_CHAR * 100 in reasons
     sk_numbers = [r["fields"]["sk_number"] for r in records if r["model"] == "kelurahan.patbm"]
