@@ -233,3 +233,24 @@ def test_the_archive_holds_the_records_and_the_files_under_their_storage_names(e
         for name, content in evidence.items():
             if content is not None:
                 assert archive.read(f"files/evidence/{name}") == content
+
+
+def test_a_file_that_cannot_be_written_leaves_the_database_as_it_was(evidence, tmp_path, media_root, monkeypatch):
+    path = tmp_path / "backup.zip"
+    call_command("backup", str(path), stdout=io.StringIO())
+    Evaluation.objects.filter(year=2019).update(note="diubah setelah cadangan")
+    shutil.rmtree(media_root)
+    storage = backup_module._storage("evidence")
+    original, saved = storage.save, []
+
+    def save(name, content, max_length=None):
+        if saved:
+            raise OSError("No space left on device")
+        saved.append(name)
+        return original(name, content, max_length=max_length)
+
+    monkeypatch.setattr(storage, "save", save)
+    with pytest.raises(OSError, match="No space left"):
+        _restore(path)
+    assert Evaluation.objects.get(year=2019).note == "diubah setelah cadangan"
+    assert len(saved) == 1  # the one written before stays: files are only ever added, never deleted
