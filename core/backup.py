@@ -12,6 +12,10 @@ generically: every FileField of every model backed up names a file in its field'
 is per field). A restore checks all of it, every file's bytes included, before it deletes anything, so
 an empty, partial, edited or damaged archive changes nothing. The archive holds password hashes: it is
 written readable by its owner only (0600), by default into BACKUP_DIR, outside the project folder.
+
+ZIP rather than tar: each member is found by name (checked in one pass, written back in another) and
+carries its own CRC, and the office opens it on any computer. Files are stored uncompressed (the kinds
+evidence takes are compressed already), the records deflated.
 """
 
 from __future__ import annotations
