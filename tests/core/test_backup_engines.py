@@ -1,15 +1,18 @@
-"""A backup made on SQLite with the longest values the app allows restores into PostgreSQL.
+"""A backup made on SQLite with the longest values the app allows, and a stored file, restores into
+PostgreSQL on another media folder.
 
 SQLite does not enforce `varchar(n)`; PostgreSQL does. The two databases run in subprocesses of
 manage.py with their own DATABASE_URL: a temporary SQLite file and a temporary PostgreSQL database.
 Skipped when PostgreSQL is unreachable, except in CI (CI=true), where that is a failure.
 """
 
+import functools
 import json
 import os
 import subprocess
 import sys
 import uuid
+import zipfile
 from pathlib import Path
 
 import dj_database_url
@@ -21,6 +24,7 @@ _SUITE_URL = os.environ.get("DATABASE_URL", "")
 SERVER_URL = (_SUITE_URL.rsplit("/", 1)[0] if _SUITE_URL.startswith("postgres") else
               "postgres://postgres@127.0.0.1:5432") + "/postgres"
 LONG_CHAR = "ä"  # not ASCII: a limit counted in bytes would fail too
+PDF_CONTENT = b"%PDF-1.4\n% Perwal KLA\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 # Fills, on one row of every model of the project (history included) and on one user, every free-text
 # column to its full length: the stage-change reason (history, 100), the scenario name (120), the SK
@@ -63,6 +67,23 @@ print(filled)
 """
 
 
+# A 2026 evaluation with one evidence PDF: its file must come along into the other server's media folder.
+ADD_EVIDENCE = f"""
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from clusters.models import Instrument, SelfAssessment
+from clusters.services import evaluation_create
+from evidence import filetypes, services
+evaluation = evaluation_create(year=2026, instrument=Instrument.objects.get(code="kla-2024"))
+row = SelfAssessment.objects.get(evaluation=evaluation, indicator__code="1")
+[document] = services.evidence_add(
+    self_assessment=row, question_score=row.question_scores.order_by("question__order").first(),
+    uploads=[services.Upload(content=ContentFile({PDF_CONTENT!r}, name="perwal.pdf"), name="perwal.pdf",
+                             kind=filetypes.PDF)], user=User.objects.get(username="staf"))
+print(document.files.get().file.name)
+"""
+
+
 def _server_reachable() -> str | None:
     import psycopg2
 
@@ -90,12 +111,18 @@ def _admin(sql):
         connection.close()
 
 
-def _manage(database_url, *args):
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "kla_tracker.test_settings"}
+def _manage(database_url, *args, media_root):
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "kla_tracker.test_settings",
+           "MEDIA_ROOT": str(media_root)}
     result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=300)
     assert result.returncode == 0, f"manage.py {' '.join(args[:1])} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout
+
+
+def _read_archive(path):
+    with zipfile.ZipFile(path) as archive:
+        return json.loads(archive.read("backup.json"))
 
 
 @pytest.fixture
@@ -113,25 +140,31 @@ def postgres_url():
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_a_sqlite_backup_with_the_longest_values_restores_into_postgresql(tmp_path, postgres_url):
+def test_a_sqlite_backup_with_the_longest_values_and_a_file_restores_into_postgresql(tmp_path, postgres_url):
     sqlite_url = f"sqlite:///{tmp_path / 'source.sqlite3'}"
-    _manage(sqlite_url, "migrate", "--verbosity", "0")
-    _manage(sqlite_url, "load_reference_data")
-    _manage(sqlite_url, "load_planner_defaults")
-    _manage(sqlite_url, "load_demo")
-    assert int(_manage(sqlite_url, "shell", "-c", FILL_LONGEST).strip().splitlines()[-1]) >= 15
-    source = tmp_path / "sqlite-backup.json"
-    _manage(sqlite_url, "backup", str(source))
+    source_media, target_media = tmp_path / "source-media", tmp_path / "target-media"
+    on_sqlite = functools.partial(_manage, sqlite_url, media_root=source_media)
+    on_postgres = functools.partial(_manage, postgres_url, media_root=target_media)
+    on_sqlite("migrate", "--verbosity", "0")
+    on_sqlite("load_reference_data")
+    on_sqlite("load_planner_defaults")
+    on_sqlite("load_demo")
+    assert int(on_sqlite("shell", "-c", FILL_LONGEST).strip().splitlines()[-1]) >= 15
+    file_name = on_sqlite("shell", "-c", ADD_EVIDENCE).strip().splitlines()[-1]
+    source = tmp_path / "sqlite-backup.zip"
+    on_sqlite("backup", str(source))
 
-    _manage(postgres_url, "migrate", "--verbosity", "0")
-    _manage(postgres_url, "restore", str(source), "--yes-replace-everything")
-    copy = tmp_path / "postgres-backup.json"
-    _manage(postgres_url, "backup", str(copy))
+    on_postgres("migrate", "--verbosity", "0")
+    on_postgres("restore", str(source), "--yes-replace-everything")
+    assert (target_media / file_name).read_bytes() == PDF_CONTENT  # in the other server's media folder
+    copy = tmp_path / "postgres-backup.zip"
+    on_postgres("backup", str(copy))
 
-    written, restored = (json.loads(path.read_text())["manifest"] for path in (source, copy))
+    written, restored = (_read_archive(path)["manifest"] for path in (source, copy))
     assert restored["counts"] == written["counts"]
     assert restored["checksum"] == written["checksum"]  # the very same records, long values included
-    records = json.loads(copy.read_text())["records"]
+    assert restored["files"] == written["files"] and [f["name"] for f in written["files"]] == [file_name]
+    records = _read_archive(copy)["records"]
     reasons = [r["fields"]["history_change_reason"] for r in records if r["model"] == "clusters.historicalevaluation"]
     assert LONG_CHAR * 100 in reasons
     sk_numbers = [r["fields"]["sk_number"] for r in records if r["model"] == "kelurahan.patbm"]

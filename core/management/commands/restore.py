@@ -2,19 +2,27 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.backup import BackupInvalid, backup_path, backup_read, backup_restore, database_counts
+from core.backup import (
+    JSON_ONLY_VERSION,
+    BackupInvalid,
+    backup_path,
+    backup_read,
+    backup_restore,
+    database_counts,
+)
 
 CONFIRM_WORD = "yes"
 
 
 class Command(BaseCommand):
     help = (
-        "Replaces ALL records in the database with those of a backup file made by `backup`, after checking "
-        "the file against its manifest and showing what would be replaced."
+        "Replaces ALL records in the database with those of a backup made by `backup` and puts its files back "
+        "into their storage, after checking the archive (every file's checksum included) against its manifest "
+        "and showing what would be replaced."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="A file written by `manage.py backup` (a bare name: in BACKUP_DIR)")
+        parser.add_argument("path", help="An archive written by `manage.py backup` (a bare name: in BACKUP_DIR)")
         parser.add_argument(
             "--yes-replace-everything",
             action="store_true",
@@ -39,10 +47,11 @@ class Command(BaseCommand):
             answer = input(f"Replace every record in this database with the file's? Type '{CONFIRM_WORD}': ")
             if answer.strip().lower() != CONFIRM_WORD:
                 raise CommandError("Nothing restored.")
-        backup_restore(backup=backup)
+        files = backup_restore(backup=backup)
         self.stdout.write(self.style.SUCCESS(
             f"Database restored from {source} ({len(backup.records):,} records, "
-            f"written {backup.manifest.get('created_at', '?')})."
+            f"written {backup.manifest.get('created_at', '?')}); files: {files.written:,} written, "
+            f"{files.present:,} already in place, {files.replaced:,} replaced."
         ))
 
     def _show_comparison(self, backup):
@@ -54,3 +63,10 @@ class Command(BaseCommand):
         for label in labels:
             self.stdout.write(f"  {label:<{width}}  {now.get(label, 0):>8,}  {backup.counts.get(label, 0):>8,}")
         self.stdout.write(f"  {'total':<{width}}  {sum(now.values()):>8,}  {len(backup.records):>8,}")
+        if backup.manifest.get("format_version") == JSON_ONLY_VERSION:
+            self.stdout.write("An older backup (JSON only): it names no stored file, so it holds none.")
+        else:
+            self.stdout.write(
+                f"Stored files in the archive: {len(backup.files):,} ({backup.files_size:,} bytes), checked; "
+                "files already in the storage stay (other bytes under one of its names are replaced)."
+            )
