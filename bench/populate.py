@@ -1,28 +1,45 @@
 """Fills a benchmark database with a large, realistic data set.
 
-30 yearly evaluations with every indicator scored and deducted, each score with a few edits in its
-history; 60 users in the three roles; 40 planner scenarios (half of them action plans); and the
-national count of kelurahan (83,000) in about 7,000 kecamatan, each with a PATBM and its history of
-steps. Deterministic (fixed seed), so runs compare.
+Evaluations on the 2019-era framework for 2006-2023 (every indicator scored and deducted) and 30
+years on the 2024 instrument, 2024-2053 (every question scored, some lowered in each verification
+stage with a reason, the indicators' losses per stage as their deductions; the latest year still in
+the self-assessment), each score with a few edits in its history; 60 users in the three roles; 40
+planner scenarios (half of them action plans); and the national count of kelurahan (83,000) in about
+7,000 kecamatan, each with a PATBM and its history of steps. Deterministic (fixed seed), so runs compare.
+
+The small set (the demo and its 2025 cycle) gets one question-level evaluation being filled, 2026
+(`small_populate`), so that both sets have the question pages `question_page_years` names.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
-from clusters.models import Evaluation, FieldDeduction, Instrument, Predicate, SelfAssessment
+from clusters import scoring, verifications
+from clusters.models import (
+    Evaluation,
+    FieldDeduction,
+    Instrument,
+    Predicate,
+    QuestionScore,
+    SelfAssessment,
+    VerifiedScore,
+)
 from clusters.services import evaluation_create
 from core.roles import ADMIN, STAFF, TASK_FORCE
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
 from planner.models import Scenario, ScenarioItem
 
-YEARS = range(2006, 2036)  # 30 evaluations (the model accepts 2006-2100)
+FRAMEWORK_YEARS = range(2006, 2024)  # the 2019-era framework (the demo's 2017-2019 among them)
+QUESTION_YEARS = range(2024, 2054)  # 30 years on the 2024 instrument (the demo's 2025 among them)
+SMALL_OPEN_YEAR = 2026  # the small set's question-level evaluation being filled
+CENT = Decimal("0.01")
 KELURAHAN = 83_000
 PER_KECAMATAN = 12
 BATCH = 2_000
@@ -46,9 +63,8 @@ def _codes(count: int):
 @transaction.atomic
 def evaluations_populate(rng: random.Random) -> None:
     existing = set(Evaluation.objects.values_list("year", flat=True))
-    # The indicator-level framework for now; question-level years come with the instrument's bench pages.
     framework = Instrument.objects.get(code=Instrument.FRAMEWORK_2019)
-    for year in YEARS:
+    for year in FRAMEWORK_YEARS:
         if year in existing:
             continue
         evaluation = evaluation_create(year=year, instrument=framework)
@@ -70,6 +86,86 @@ def evaluations_populate(rng: random.Random) -> None:
         SelfAssessment.objects.bulk_update(rows, ["score"])
         FieldDeduction.objects.bulk_create(deductions)
         _score_history_populate(rows)
+
+
+@transaction.atomic
+def question_evaluations_populate(rng: random.Random, years: range | list[int]) -> None:
+    """Evaluations of `years` on the 2024 instrument, every question scored (a fifth left empty in the
+    year still being filled): the last year stays in the self-assessment, every other is final, with
+    some questions lowered in each verification stage. Written in bulk; the totals follow the same
+    rules as the services' (an indicator's score is its questions' sum, at most its maximum, and its
+    loss in a stage is its `from_questions` deduction)."""
+    existing = set(Evaluation.objects.values_list("year", flat=True))
+    instrument = Instrument.objects.get(code=Instrument.INSTRUMENT_2024)
+    utama = Predicate.objects.filter(code="utama").first()
+    years = list(years)
+    for year in years:
+        if year in existing:
+            continue
+        is_open = year == years[-1]
+        evaluation = evaluation_create(year=year, instrument=instrument, target=utama if is_open else None)
+        rows = {row.pk: row for row in evaluation.self_assessments.all()}
+        questions = list(QuestionScore.objects.filter(self_assessment__evaluation=evaluation)
+                         .order_by("self_assessment_id", "question__order"))
+        for question in questions:
+            if is_open and rng.random() < 0.2:
+                continue
+            question.score = (question.max_points * Decimal(rng.uniform(0.6, 1.0))).quantize(CENT, ROUND_DOWN)
+            question.evidence = "Bukti dukung (data benchmark)."
+        QuestionScore.objects.bulk_update(questions, ["score", "evidence"], batch_size=BATCH)
+        by_row: dict[int, list[QuestionScore]] = {}
+        for question in questions:
+            by_row.setdefault(question.self_assessment_id, []).append(question)
+        for pk, items in by_row.items():
+            rows[pk].score = min(sum((item.score or scoring.ZERO for item in items), scoring.ZERO), rows[pk].max_points)
+        SelfAssessment.objects.bulk_update(list(rows.values()), ["score"])
+        _score_history_populate(list(rows.values()))
+        _question_history_populate(questions)
+        if not is_open:
+            _verifications_populate(rng, rows, by_row)
+            Evaluation.objects.filter(pk=evaluation.pk).update(stage=Evaluation.Stage.FINAL)
+
+
+def _verifications_populate(rng: random.Random, rows: dict[int, SelfAssessment],
+                            by_row: dict[int, list[QuestionScore]]) -> None:
+    """Each verification stage lowers about one question in ten by a share of its score then, with a
+    reason; each indicator's loss per stage becomes its `from_questions` deduction."""
+    verified, deductions = [], []
+    for pk, items in by_row.items():
+        stages = {item.pk: {} for item in items}
+        for stage in verifications.STAGES:
+            for item in items:
+                before = scoring.QuestionStages(item.score, stages[item.pk]).values(verifications.STAGES)[-1]
+                if before > 0 and rng.random() < 0.1:
+                    score = (before * Decimal(rng.uniform(0.5, 0.9))).quantize(CENT, ROUND_DOWN)
+                    stages[item.pk][stage] = score
+                    verified.append(VerifiedScore(question_score=item, stage=stage, score=score,
+                                                  reason="Bukti dukung belum lengkap (data benchmark)."))
+        losses = scoring.stage_losses([scoring.QuestionStages(item.score, stages[item.pk]) for item in items],
+                                      rows[pk].max_points, verifications.STAGES)
+        deductions += [FieldDeduction(self_assessment=rows[pk], stage=stage, points=loss, from_questions=True,
+                                      reason="Bukti dukung belum lengkap (data benchmark).")
+                       for stage, loss in losses.items() if loss > 0]
+    VerifiedScore.objects.bulk_create(verified, batch_size=BATCH)
+    FieldDeduction.objects.bulk_create(deductions, batch_size=BATCH)
+
+
+def _question_history_populate(questions: list[QuestionScore]) -> None:
+    """Earlier edits of each scored question, as the pages' history reads them."""
+    history_model = QuestionScore.history.model
+    now = timezone.now()
+    history_model.objects.bulk_create(
+        [
+            history_model(
+                id=question.pk, self_assessment_id=question.self_assessment_id, question_id=question.question_id,
+                max_points=question.max_points, score=question.score, evidence=f"Bukti dukung, versi {edit}",
+                version=edit + 1, updated_at=now, history_date=now, history_type="~",
+            )
+            for question in questions if question.score is not None
+            for edit in range(1, EDITS_PER_SCORE + 1)
+        ],
+        batch_size=BATCH,
+    )
 
 
 def _score_history_populate(rows) -> None:
@@ -197,9 +293,25 @@ def _patbm_populate(rng: random.Random, kelurahan_ids) -> None:
     history_model.objects.bulk_create(history_rows, batch_size=BATCH)
 
 
+def question_page_years() -> dict[str, int | None]:
+    """The years the bench's question pages are measured on: the latest evaluation on the 2024 instrument
+    still in the self-assessment (its entry page) and the latest final one (its evaluation page)."""
+    on_instrument = Evaluation.objects.filter(instrument__code=Instrument.INSTRUMENT_2024).order_by("-year")
+    return {
+        "open": on_instrument.filter(stage=Evaluation.Stage.SELF_ASSESSMENT).values_list("year", flat=True).first(),
+        "final": on_instrument.filter(stage=Evaluation.Stage.FINAL).values_list("year", flat=True).first(),
+    }
+
+
+def small_populate(seed: int = 2019) -> None:
+    """The small set's question-level evaluation being filled (the demo's 2025 cycle is its final one)."""
+    question_evaluations_populate(random.Random(seed), [SMALL_OPEN_YEAR])
+
+
 def populate(seed: int = 2019) -> None:
     rng = random.Random(seed)
     evaluations_populate(rng)
+    question_evaluations_populate(rng, QUESTION_YEARS)
     users_populate()
     scenarios_populate(rng)
     wilayah_populate(rng)

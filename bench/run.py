@@ -1,8 +1,10 @@
 """`make bench`: page speed, query counts and page weight, against the framework's own limit.
 
 Serves the app the production way (gunicorn, 2 workers, WhiteNoise, DEBUG off) on 127.0.0.1 and
-drives it with wrk from a second process, bounded in time. Two databases: "small" (the demo) and
-"large" (30 years of scores, deductions and history, users and scenarios, 83,000 kelurahan); query
+drives it with wrk from a second process, bounded in time. Two databases: "small" (the demo, its 2025
+cycle and a 2026 evaluation being filled on the 2024 instrument) and "large" (18 years on the 2019-era
+framework and 30 on the 2024 instrument, with deductions, verified question scores and history, users
+and scenarios, 83,000 kelurahan); query
 counts must be equal on both, and single-request times flat. Each page is loaded in rounds
 interleaved with the trivial view (ratios per round: median and spread), with `Accept-Encoding: gzip`
 like a browser, and its cache-miss path is timed after a score write and after a PATBM write.
@@ -36,6 +38,7 @@ PORT = 8765
 USER = ("staf", "demo-staf-2019")  # staff can open every page listed
 CONCURRENCY = (1, 20)
 ROUNDS = 3  # interleaved trivial/page rounds per concurrency level
+DATA_SET = "2"  # the data set's version (2: the 2024 instrument's years, issue 17); older databases are rebuilt
 SLOW_SECONDS = 2.0  # a page slower than this for one request is reported, not loaded
 # Targets of the performance issue, checked at the end of every run.
 TARGET_P95_MS = 100
@@ -43,7 +46,12 @@ TARGET_DASHBOARD_RATIO = 0.5
 TARGET_MISS_MS = 300
 TARGET_REPORT_MS = 300
 
-# (label, URL name, kwargs as a function of the database) — pages the issue lists, as far as they exist.
+# A page's year looked up in each database (`bench.populate.question_page_years`): the latest evaluation on
+# the 2024 instrument in the self-assessment, and the latest final one.
+OPEN_QUESTION_YEAR = "<open question-level year>"
+FINAL_QUESTION_YEAR = "<final question-level year>"
+
+# (label, URL name, kwargs) — pages the issues list, as far as they exist.
 PAGES = [
     ("trivial view", "bench-trivial", {}),
     ("dashboard", "dashboard:home", {}),
@@ -53,6 +61,9 @@ PAGES = [
     ("PATBM coverage", "kelurahan:coverage", {}),
     ("planner", "planner:planner", {}),
     ("printable report", "dashboard:evaluation-report", {"year": 2019}),
+    # Issue 17: indicator 1's question entry page (63 questions) and a 274-question evaluation's page.
+    ("question entry", "clusters:question-scores-edit", {"year": OPEN_QUESTION_YEAR, "code": "1"}),
+    ("question evaluation", "clusters:evaluation-detail", {"year": FINAL_QUESTION_YEAR}),
 ]
 
 
@@ -120,13 +131,18 @@ def _login() -> str:
 
 
 def _paths(server: Server) -> dict[str, str]:
-    """Resolves each page's URL name in the benchmark URLconf; pages not built yet are left out."""
+    """Resolves each page's URL name in the benchmark URLconf, with the years looked up in this database;
+    pages not built yet (or without such a year) are left out."""
     script = (
         "import json, django; django.setup();"
         "from django.urls import reverse, NoReverseMatch\n"
+        "from bench.populate import question_page_years\n"
         f"pages = {[(label, name, kwargs) for label, name, kwargs in PAGES]!r}\n"
+        f"years = {{{OPEN_QUESTION_YEAR!r}: 'open', {FINAL_QUESTION_YEAR!r}: 'final'}}\n"
+        "found = question_page_years()\n"
         "out = {}\n"
         "for label, name, kwargs in pages:\n"
+        "    kwargs = {key: found[years[value]] if value in years else value for key, value in kwargs.items()}\n"
         "    try: out[label] = reverse(name, kwargs=kwargs)\n"
         "    except NoReverseMatch: pass\n"
         "print(json.dumps(out))"
@@ -231,17 +247,24 @@ def _interleaved(path: str, trivial: str, cookie: str, clients: int, seconds: in
     }
 
 
+def _ready(marker: Path) -> bool:
+    """Whether the database of `marker` was built with the current data set."""
+    return marker.exists() and marker.read_text().strip() == DATA_SET
+
+
 def _prepare(server: Server, large: bool, rebuild: bool, marker: Path) -> None:
-    if marker.exists() and not rebuild:
+    if _ready(marker) and not rebuild:
         return
     server.manage("migrate", "--verbosity", "0")
     server.manage("load_reference_data")
     server.manage("load_planner_defaults")
     server.manage("load_demo")
-    if large:
-        script = "import django; django.setup(); from bench.populate import populate; populate()"
-        subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=server.env(), check=True)
-    marker.touch()
+    server.manage("load_demo", "--cycle", "2025")  # the 2024 instrument's final sample evaluation
+    # The large set: years on both instruments; the small one: a question-level evaluation being filled.
+    function = "populate" if large else "small_populate"
+    script = f"import django; django.setup(); from bench.populate import {function}; {function}()"
+    subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=server.env(), check=True)
+    marker.write_text(DATA_SET)
 
 
 def main() -> int:
@@ -258,6 +281,8 @@ def main() -> int:
 
     small = Server(f"sqlite:///{BENCH / 'small.sqlite3'}")
     large = Server(args.database_url or f"sqlite:///{BENCH / 'large.sqlite3'}")
+    # Databases built before the data set last changed are rebuilt (a PostgreSQL one is filled up, not dropped).
+    args.rebuild = args.rebuild or not all(_ready(BENCH / name) for name in (".small-ready", ".large-ready"))
     if args.rebuild:
         for name in ("small.sqlite3", "large.sqlite3"):
             (BENCH / name).unlink(missing_ok=True)
@@ -277,24 +302,28 @@ def main() -> int:
     finally:
         small.stop()
 
+    # The same page in each database, its years looked up there (the question pages' differ).
+    large_paths = _paths(large)
+    results = {label: dict(row, path_large=large_paths[label]) for label, row in results.items()
+               if label in large_paths}
     large.start()
     try:
         cookie = _login()
-        trivial = results["trivial view"]["path"]
+        trivial = results["trivial view"]["path_large"]
         for label, row in results.items():
             print(f"-- {label}", flush=True)
-            row["queries_large"], row["single_request_s"] = _queries(row["path"], cookie)  # fills the caches
-            row.update(_weight(row["path"], cookie))
-            row["warm_large_s"] = statistics.median(_warm_times(row["path"], cookie))
+            path = row["path_large"]
+            row["queries_large"], row["single_request_s"] = _queries(path, cookie)  # fills the caches
+            row.update(_weight(path, cookie))
+            row["warm_large_s"] = statistics.median(_warm_times(path, cookie))
             if row["warm_large_s"] > SLOW_SECONDS:
                 row["too_slow_for_load"] = True  # a load run would only queue behind it
                 continue
             if label != "trivial view":
-                row["miss_after_score_s"] = max(_miss_times(row["path"], cookie, "score"))
-                row["miss_after_patbm_s"] = max(_miss_times(row["path"], cookie, "patbm"))
+                row["miss_after_score_s"] = max(_miss_times(path, cookie, "score"))
+                row["miss_after_patbm_s"] = max(_miss_times(path, cookie, "patbm"))
                 for clients in CONCURRENCY:
-                    row[f"c{clients}"] = _interleaved(row["path"], trivial, cookie, clients, args.seconds,
-                                                      args.rounds)
+                    row[f"c{clients}"] = _interleaved(path, trivial, cookie, clients, args.seconds, args.rounds)
     finally:
         large.stop()
 

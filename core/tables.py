@@ -1,8 +1,10 @@
 """Reading uploaded spreadsheets as real offices produce them, and as attackers craft them.
 
 XLSX through openpyxl; CSV in UTF-8 (with or without BOM) or Windows-1252, separated by `;` or
-`,`. The file type is decided by the content, not the name. Cells come back as text; the importers
-read numbers from them with the project's one rule, `core.numbers.parse_decimal`.
+`,`. The file type is decided by the content, not the name, with one exception: a file named .xlsx
+must be an XLSX workbook (a text file renamed .xlsx is refused as such rather than read as CSV and
+refused later for columns it never meant to have). Cells come back as text; the importers read
+numbers from them with the project's one rule, `core.numbers.parse_decimal`.
 
 An upload is untrusted. An XLSX is a zip of XML parts: 281 KB can unpack to 95 MB holding 2.5
 million cells, which openpyxl would build in gigabytes of memory. So an XLSX is checked before
@@ -54,7 +56,7 @@ _CHUNK = 64 * 1024
 class TableError(ValueError):
     """The file cannot be read as a table; the message says why, `code` names the reason for callers
     that show their own (translated) message, `params` the details it may name (a cell, a line):
-    too_large, empty, not_a_table, broken_xlsx, broken_csv, archive_too_large, no_sheets, no_rows,
+    too_large, empty, not_a_table, not_xlsx, broken_xlsx, broken_csv, archive_too_large, no_sheets, no_rows,
     too_many_rows, too_many_columns, too_many_cells, cell_too_long (line), bad_number_cell (cell, value)."""
 
     def __init__(self, message: str, *, code: str = "invalid", **params):
@@ -71,8 +73,9 @@ class Table:
     line_numbers: list[int] = field(default_factory=list)  # each row's line in the file (blank lines skipped)
 
 
-def read_table(data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS) -> Table:
-    """Reads an XLSX or CSV upload into header and rows of text cells (stripped).
+def read_table(data: bytes, *, name: str = "", max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS) -> Table:
+    """Reads an XLSX or CSV upload into header and rows of text cells (stripped). `name` is the uploaded
+    file's name: one ending in .xlsx whose content is not a ZIP archive raises TableError `not_xlsx`.
 
     Raises TableError as soon as the file passes a limit; a file of at most `max_bytes` is answered
     in well under two seconds and a few tens of MB, whatever it holds.
@@ -81,6 +84,8 @@ def read_table(data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_R
         raise TableError(f"The file is larger than {max_bytes // (1024 * 1024)} MB.", code="too_large")
     if not data.strip():
         raise TableError("The file is empty.", code="empty")
+    if name.strip().lower().endswith(".xlsx") and not data.startswith(XLSX_MAGIC):
+        raise TableError("The file is named .xlsx but is not an XLSX workbook.", code="not_xlsx")
     if data.startswith(XLSX_MAGIC):
         lines, kind = _xlsx_lines(data, max_rows), "xlsx"
     elif b"\x00" in data[:4096]:

@@ -39,13 +39,16 @@ def _table_error_message(error: TableError) -> str:
     if code == "broken_xlsx":
         return _("The file looks like an XLSX workbook but is damaged. Open it in Excel and save it again as .xlsx "
                  "or .csv.")
+    if code == "not_xlsx":
+        return _("The file is named .xlsx but is not an XLSX workbook. Save it from Excel as .xlsx or .csv.")
     if code == "broken_csv":
         return _("The CSV file cannot be read from line %(line)s on. Save it again from Excel as .csv.") % params
     return _("The file is neither an XLSX workbook nor a CSV text file. Save it from Excel as .xlsx or .csv.")
 
 
 class SpreadsheetUploadForm(forms.Form):
-    """An XLSX or CSV upload, recognised by its content; `cleaned_data["table"]` is the parsed table.
+    """An XLSX or CSV upload, recognised by its content (a file named .xlsx must be a workbook);
+    `cleaned_data["table"]` is the parsed table.
 
     The file is read in memory and never stored.
     """
@@ -61,7 +64,8 @@ class SpreadsheetUploadForm(forms.Form):
             raise forms.ValidationError(_table_error_message(TableError("", code="too_large")), code="too_large")
         try:
             self.cleaned_data["table"] = read_table(
-                upload.read(), max_bytes=settings.IMPORT_MAX_BYTES, max_rows=settings.IMPORT_MAX_ROWS
+                upload.read(), name=upload.name or "",
+                max_bytes=settings.IMPORT_MAX_BYTES, max_rows=settings.IMPORT_MAX_ROWS,
             )
         except TableError as error:
             raise forms.ValidationError(_table_error_message(error), code=error.code) from error

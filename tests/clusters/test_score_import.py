@@ -257,8 +257,14 @@ def test_files_that_cannot_be_imported_get_an_error_beside_the_field(staff_clien
     assert 'class="invalid-feedback' in response.content.decode()
 
 
-def test_csv_renamed_xlsx_is_read_by_its_content(staff_client):
+def test_csv_renamed_xlsx_is_refused_as_not_an_xlsx_workbook(staff_client):
     response = _upload(staff_client, 2019, "nilai.xlsx", _csv([["21", "5"]]))
+    assert response.context["preview"] is None
+    assert "bernama .xlsx tetapi bukan buku kerja XLSX" in " ".join(response.context["form"].errors["file"])
+
+
+def test_xlsx_renamed_csv_is_read_by_its_content(staff_client):
+    response = _upload(staff_client, 2019, "nilai.csv", upload_files.xlsx([HEADER[:2], [21, 5]]))
     assert [row.new_score for row in response.context["preview"].changes] == [D("5")]
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from clusters.models import Evaluation, Predicate
+from clusters.models import Evaluation, Predicate, SelfAssessment
 from clusters.selectors import evaluation_summaries, predicate_bands, target_band
 from clusters.services import evaluation_create
 
@@ -78,3 +78,60 @@ def test_the_planner_opens_with_the_evaluations_target(client, utama_2019, staff
     client.force_login(staff_user)
     html = client.get(reverse("planner:planner")).content.decode()
     assert "Jalan menuju Utama" in html
+
+
+def _list_row(html, year):
+    row = html[html.index(reverse("clusters:evaluation-detail", args=[year])):]
+    return row[:row.index("</tr>")]
+
+
+def _gap_cell(row):
+    cell = row[row.index("data-provisional-gap"):]
+    return cell[:cell.index("</td>")]
+
+
+@pytest.mark.parametrize(
+    ("stage", "points", "target", "gap", "label"),
+    [
+        # Self-assessment only: 562,40 so far, to its own target Utama (above 800).
+        (Evaluation.Stage.SELF_ASSESSMENT, None, "utama", "237,61", "Utama (sementara, penilaian mandiri berjalan)"),
+        # Verification started, nothing deducted yet: still the self-assessment, labelled for that stage.
+        (Evaluation.Stage.ADMIN_VERIFICATION, None, "nindya", "137,61",
+         "Nindya (sementara, verifikasi administrasi berjalan)"),
+        # Field verification with 4,50 deducted so far: 557,90 to Nindya (above 700).
+        (Evaluation.Stage.FIELD_VERIFICATION, "4.5", "nindya", "142,11",
+         "Nindya (sementara, verifikasi lapangan berjalan)"),
+    ],
+)
+def test_the_list_shows_an_unfinished_years_provisional_gap_to_its_own_target(
+    client, demo, task_force_user, stage, points, target, gap, label
+):
+    if points is not None:
+        row = SelfAssessment.objects.get(evaluation__year=2019, indicator__number=3)
+        row.deductions.create(points=D(points), reason="Belum ada MoU dengan media.")
+    Evaluation.objects.filter(year=2019).update(stage=stage, target=Predicate.objects.get(code=target))
+    client.force_login(task_force_user)
+    row = _list_row(client.get(reverse("clusters:evaluation-list")).content.decode(), 2019)
+    assert f"{gap} <span" in _gap_cell(row) and label in _gap_cell(row)
+    assert "final" not in _gap_cell(row).lower() and "akhir" not in _gap_cell(row)
+
+
+def test_the_list_labels_only_the_unfinished_years_gap_provisional(client, demo, task_force_user):
+    client.force_login(task_force_user)
+    html = client.get(reverse("clusters:evaluation-list")).content.decode()
+    assert "sementara" not in _list_row(html, 2018) and "data-provisional-gap" not in _list_row(html, 2018)
+    assert html.count("data-provisional-gap") == 1  # 2019 only
+
+
+def test_the_lists_query_count_stays_flat_with_unfinished_years(client, demo, task_force_user,
+                                                                instrument_2024, django_assert_max_num_queries):
+    client.force_login(task_force_user)
+    client.get(reverse("clusters:evaluation-list"))  # warms the permission cache
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("clusters:evaluation-list"))
+    for year in (2026, 2027):
+        evaluation_create(year=year, instrument=instrument_2024, target=Predicate.objects.get(code="utama"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(reverse("clusters:evaluation-list")).content.decode()
+    assert html.count("data-provisional-gap") == 3
+    assert "800,01 <span" in _list_row(html, 2027)  # nothing scored yet: the whole way to Utama

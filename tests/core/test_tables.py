@@ -68,6 +68,24 @@ def test_files_that_are_not_tables_get_a_clear_error(data, message):
         read_table(data)
 
 
+@pytest.mark.parametrize("name", ["nilai.xlsx", "NILAI.XLSX", "arsip/nilai.Xlsx "])
+def test_a_text_file_named_xlsx_is_not_an_xlsx_workbook(name):
+    with pytest.raises(TableError, match="not an XLSX workbook") as error:
+        read_table(b"nomor;nilai\n3;25\n", name=name)
+    assert error.value.code == "not_xlsx"
+
+
+@pytest.mark.parametrize("name", ["", "nilai.csv", "nilai.txt", "nilai.xlsx.csv"])
+def test_elsewhere_the_content_decides(name):
+    assert read_table(b"nomor;nilai\n3;25\n", name=name).kind == "csv"
+    assert read_table(upload_files.xlsx([["nomor"], [3]]), name=name).kind == "xlsx"
+
+
+def test_an_empty_file_named_xlsx_is_called_empty():
+    with pytest.raises(TableError, match="empty"):
+        read_table(b"", name="nilai.xlsx")
+
+
 @pytest.mark.parametrize(
     ("text", "value"),
     [("680,5", "680.5"), ("680.5", "680.5"), ("40", "40"), ("-0", "0"), (" 25,00 ", "25.00"), ("0,125", "0.125")],
