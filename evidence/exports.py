@@ -24,7 +24,10 @@ _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]+')
 
 def _safe(part: str, limit: int = 60) -> str:
     """A folder or file name any operating system can unpack."""
-    cleaned = re.sub(r"\s+", " ", _UNSAFE.sub(" ", part))[:limit].strip(" .")
+    cleaned = re.sub(r"\s+", " ", _UNSAFE.sub(" ", part)).strip(" .")
+    if len(cleaned) > limit:  # cut at the last space within the limit, not inside a word
+        cut = cleaned[:limit]
+        cleaned = (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).strip(" .")
     return cleaned or "_"
 
 
@@ -58,17 +61,18 @@ def zip_entries(evaluation: Evaluation) -> list[ZipEntry]:
 
 def index_sheet(entries: list[ZipEntry]) -> bytes:
     header = [_("Group"), _("Indicator"), _("Question"), _("File in the ZIP"), _("Title"), _("File name"),
-              _("Version"), _("Uploaded by"), _("Uploaded"), _("Size in bytes"), "SHA-256"]
+              _("Version"), _("Uploaded by"), _("Uploaded"), _("Size in bytes"), "SHA-256", _("Question text")]
     rows = []
     for entry in entries:
         indicator = entry.document.self_assessment.indicator
-        question = entry.document.question_score.question.code if entry.document.question_score_id else ""
+        question = entry.document.question_score.question if entry.document.question_score_id else None
         uploaded_by = entry.version.uploaded_by
-        rows.append([indicator.cluster.code, indicator.code, question, entry.path, entry.document.title,
+        rows.append([indicator.cluster.code, indicator.code, question.code if question else "", entry.path,
+                     entry.document.title,
                      entry.version.original_name, entry.version.number,
                      uploaded_by.get_full_name() or uploaded_by.get_username(),
                      timezone.localtime(entry.version.uploaded_at).replace(tzinfo=None), entry.version.size,
-                     entry.version.sha256])
+                     entry.version.sha256, question.text if question else indicator.name])
     return to_xlsx(header, rows, title=_("Evidence"))
 
 

@@ -50,7 +50,8 @@ def checked_upload(upload, title: str = "") -> Upload:
 
 
 class EvidenceUploadForm(forms.Form):
-    """One or more files for one answer; the title applies when one file is sent (else the file names)."""
+    """One or more files for one answer, titled by the title typed (numbered when several files are sent) or
+    else by their file names."""
 
     files = MultipleFileField(
         label=_("Files"),
@@ -58,7 +59,8 @@ class EvidenceUploadForm(forms.Form):
     )
     title = forms.CharField(
         label=_("Title"), max_length=200, required=False,
-        help_text=_("For example “Perwal No. 5 Tahun 2024”. Empty: the file name."),
+        help_text=_("For example “Perwal No. 5 Tahun 2024”; numbered when several files are sent. Empty: the file "
+                    "name."),
     )
 
     def clean_files(self):
@@ -79,9 +81,13 @@ class EvidenceUploadForm(forms.Form):
     def uploads(self) -> list[Upload]:
         checked = self.cleaned_data["files"]
         title = self.cleaned_data["title"].strip()
-        if len(checked) == 1 and title:
+        if not title:
+            return checked
+        if len(checked) == 1:
             return [Upload(content=checked[0].content, name=checked[0].name, kind=checked[0].kind, title=title)]
-        return checked
+        # One title for several files: each gets it with its number ("Dokumentasi rapat (2)").
+        return [Upload(content=upload.content, name=upload.name, kind=upload.kind,
+                       title=f"{title[:190]} ({number})") for number, upload in enumerate(checked, start=1)]
 
 
 class DocumentVersionForm(forms.Form):

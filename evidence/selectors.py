@@ -198,3 +198,34 @@ def evidence_share(evaluation: Evaluation) -> EvidenceShare:
     answered = (EvidenceDocument.objects.current().filter(self_assessment__evaluation=evaluation)
                 .values("self_assessment_id", "question_score_id").distinct().count())
     return EvidenceShare(total=questions + indicators, with_evidence=answered)
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One step in a document's life: added, title changed, new version uploaded or removed."""
+
+    when: object
+    who: object
+    kind: str  # "added", "title", "version", "removed"
+    title: str
+    version: EvidenceFile | None = None
+
+
+def document_history(view: DocumentView) -> list[HistoryEvent]:
+    """The document's history records read as steps, newest first (one query): each record after the first
+    differs from the one before in its title, its removal or (a new version) its version number only."""
+    records = list(view.document.history.select_related("history_user").order_by("history_date", "history_id"))
+    later_versions = iter(view.versions[1:])
+    events, previous = [], None
+    for record in records:
+        if previous is None or record.history_type == "+":
+            kind, version = "added", (view.versions[0] if view.versions else None)
+        elif record.removed_at and not previous.removed_at:
+            kind, version = "removed", None
+        elif record.title != previous.title:
+            kind, version = "title", None
+        else:
+            kind, version = "version", next(later_versions, None)
+        events.append(HistoryEvent(record.history_date, record.history_user, kind, record.title, version))
+        previous = record
+    return events[::-1]

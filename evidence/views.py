@@ -58,10 +58,17 @@ def evidence_overview(request, year):
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def evidence_missing(request, year):
-    """The answers still without evidence, grouped by indicator, for the task force to print."""
+    """The answers still without evidence, grouped by indicator, for the task force to print; `?opd=` keeps
+    those of one responsible agency (the list handed to that office)."""
     evaluation = _evaluation(year)
-    return render(request, "evidence/missing.html",
-                  {"evaluation": evaluation, "completeness": selectors.completeness(evaluation)})
+    completeness = selectors.completeness(evaluation)
+    agencies = [tally.key for tally in sorted(completeness.agencies, key=lambda tally: tally.key)]
+    agency = request.GET.get("opd", "")
+    agency = agency if agency in agencies else ""
+    missing = [item for item in completeness.missing if not agency or agency in item.sources]
+    return render(request, "evidence/missing.html", {
+        "evaluation": evaluation, "completeness": completeness, "missing": missing, "agencies": agencies,
+        "agency": agency})
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,7 +130,7 @@ def _document_page(request, evaluation, document, *, status=OK, version_form=Non
         "evaluation": evaluation, "document": document, "view": view, "editable": editable,
         "version_form": version_form or DocumentVersionForm(initial={"version": document.version}),
         "title_form": title_form or DocumentTitleForm(initial={"title": document.title, "version": document.version}),
-        "history": document.history.select_related("history_user").order_by("-history_date", "-history_id"),
+        "history": selectors.document_history(view),
     }
     return render(request, "evidence/document.html", context, status=status)
 

@@ -277,3 +277,40 @@ def test_the_score_pages_link_to_the_evidence(client, staff_user, evaluation_202
         reverse("clusters:question-scores-edit", args=[2026, "1"])).content.decode()
     assert reverse("evidence:overview", args=[2026]) in client.get(
         reverse("clusters:evaluation-detail", args=[2026])).content.decode()
+
+
+def test_one_title_for_several_files_is_numbered(client, staff_user, evaluation_2026):
+    client.force_login(staff_user)
+    question = _first_question(_row())
+    client.post(_page(), {"answer": question.pk, "title": "Dokumentasi rapat",
+                          "files": [files.upload("a.png", files.image("PNG")),
+                                    files.upload("b.png", files.image("PNG"))]})
+    assert sorted(EvidenceDocument.objects.values_list("title", flat=True)) == ["Dokumentasi rapat (1)",
+                                                                               "Dokumentasi rapat (2)"]
+
+
+def test_the_documents_history_names_each_step(client, staff_user, evaluation_2026):
+    row = _row()
+    document = _add(row, _first_question(row), staff_user)
+    services.evidence_version_add(document=document, version=1, user=staff_user, upload=services.Upload(
+        ContentFile(files.pdf("v2")), "laporan_v2.pdf", filetypes.PDF))
+    services.evidence_retitle(document=document, title="Perda KLA", version=2, user=staff_user)
+    services.evidence_remove(document=document, version=3, user=staff_user)
+    client.force_login(staff_user)
+    response = client.get(reverse("evidence:document", args=[2026, document.pk]))
+    assert [event.kind for event in response.context["history"]] == ["removed", "title", "version", "added"]
+    page = response.content.decode()
+    assert "versi 2 diunggah (laporan_v2.pdf)" in page and "judul diubah menjadi “Perda KLA”" in page
+
+
+def test_the_list_to_print_filters_one_agency_and_links_each_question(client, task_force_user, evaluation_2026):
+    client.force_login(task_force_user)
+    url = reverse("evidence:missing", args=[2026])
+    everything = client.get(url)
+    agency = "Dinkes"
+    assert agency in everything.context["agencies"]
+    response = client.get(url, {"opd": agency})
+    missing = response.context["missing"]
+    assert 0 < len(missing) < 274 and all(agency in item.sources for item in missing)
+    assert f'href="{_page(code=missing[0].indicator_code)}#q-{missing[0].question_code}"' in response.content.decode()
+    assert len(client.get(url, {"opd": "<script>"}).context["missing"]) == 274  # unknown: the whole list
