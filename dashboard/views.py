@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from clusters.selectors import deduction_reasons, verification_overview
 from core.caching import page_cache
 from dashboard import charts, selectors
-from evidence.selectors import evidence_share
+from evidence.selectors import evidence_shares
 from kelurahan import charts as kelurahan_charts
 from kelurahan.selectors import coverage_totals, patbm_coverage
 
@@ -36,11 +36,19 @@ def home(request):
             "charts": SimpleLazyObject(lambda: charts.dashboard_charts(dashboard)),
             "coverage": SimpleLazyObject(patbm_coverage),
             # While a self-assessment is open: the share of its answers with evidence, by year.
-            "evidence_shares": SimpleLazyObject(lambda: {
-                item.year: evidence_share(item.evaluation) for item in dashboard.provisional
-                if item.evaluation.is_self_assessment_open}),
+            "evidence_shares": SimpleLazyObject(lambda: _evidence_shares(dashboard)),
         },
     )
+
+
+def _evidence_shares(dashboard) -> dict:
+    """{year: share of answers with evidence} for the years whose self-assessment is open (one query, none
+    when no year is open)."""
+    open_years = {item.evaluation.pk: item.year for item in dashboard.provisional
+                  if item.evaluation.is_self_assessment_open}
+    if not open_years:
+        return {}
+    return {open_years[pk]: share for pk, share in evidence_shares(open_years).items()}
 
 
 @require_GET

@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from clusters.models import Evaluation, QuestionScore, SelfAssessment
 from evidence.models import EvidenceDocument, EvidenceFile
@@ -190,14 +191,33 @@ class EvidenceShare:
         return 100.0 * self.with_evidence / self.total if self.total else 0.0
 
 
+def evidence_shares(evaluation_ids) -> dict[int, EvidenceShare]:
+    """{evaluation id: its answers (questions, or indicators without questions) and how many have a current
+    document}, for the evaluations `evaluation_ids`, in one query."""
+    def count(queryset, field):
+        grouped = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field)
+        return Coalesce(Subquery(grouped.annotate(n=Count("*")).values("n")[:1]), 0)
+
+    def distinct(queryset, field, counted):
+        grouped = queryset.filter(self_assessment__evaluation=OuterRef("pk")).order_by().values(field)
+        return Coalesce(Subquery(grouped.annotate(n=Count(counted, distinct=True)).values("n")[:1]), 0)
+
+    current = EvidenceDocument.objects.current()
+    rows = Evaluation.objects.filter(pk__in=list(evaluation_ids)).annotate(
+        questions=count(QuestionScore.objects.filter(self_assessment__scored_by_questions=True),
+                        "self_assessment__evaluation"),
+        indicators=count(SelfAssessment.objects.filter(scored_by_questions=False), "evaluation"),
+        questions_answered=distinct(current.filter(question_score__isnull=False), "self_assessment__evaluation",
+                                    "question_score"),
+        indicators_answered=distinct(current.filter(question_score__isnull=True), "self_assessment__evaluation",
+                                     "self_assessment"),
+    ).values_list("pk", "questions", "indicators", "questions_answered", "indicators_answered")
+    return {pk: EvidenceShare(total=questions + indicators, with_evidence=answered_q + answered_i)
+            for pk, questions, indicators, answered_q, answered_i in rows}
+
+
 def evidence_share(evaluation: Evaluation) -> EvidenceShare:
-    """Answers (questions, or indicators without questions) and how many have evidence (three counts)."""
-    questions = QuestionScore.objects.filter(self_assessment__evaluation=evaluation,
-                                             self_assessment__scored_by_questions=True).count()
-    indicators = SelfAssessment.objects.filter(evaluation=evaluation, scored_by_questions=False).count()
-    answered = (EvidenceDocument.objects.current().filter(self_assessment__evaluation=evaluation)
-                .values("self_assessment_id", "question_score_id").distinct().count())
-    return EvidenceShare(total=questions + indicators, with_evidence=answered)
+    return evidence_shares([evaluation.pk])[evaluation.pk]
 
 
 @dataclass(frozen=True)
