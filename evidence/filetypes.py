@@ -19,23 +19,26 @@ class Kind:
     code: str
     label: str
     mime: str
-    extension: str
+    extensions: tuple[str, ...]  # the first is the one a stored or downloaded file gets
     inline: bool  # shown in the page (preview); the others are sent as attachments
+
+    @property
+    def extension(self) -> str:
+        return self.extensions[0]
 
     @property
     def is_image(self) -> bool:
         return self.mime.startswith("image/")
 
 
-PDF = Kind("pdf", "PDF", "application/pdf", ".pdf", inline=True)
-JPEG = Kind("jpeg", "JPEG", "image/jpeg", ".jpg", inline=True)
-PNG = Kind("png", "PNG", "image/png", ".png", inline=True)
-XLSX = Kind("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx",
+PDF = Kind("pdf", "PDF", "application/pdf", (".pdf",), inline=True)
+JPEG = Kind("jpeg", "JPEG", "image/jpeg", (".jpg", ".jpeg"), inline=True)
+PNG = Kind("png", "PNG", "image/png", (".png",), inline=True)
+XLSX = Kind("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",),
             inline=False)
-DOCX = Kind("docx", "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx",
+DOCX = Kind("docx", "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",),
             inline=False)
 KINDS = {kind.code: kind for kind in (PDF, JPEG, PNG, XLSX, DOCX)}
-ALLOWED_NAMES = "PDF, JPEG, PNG, XLSX, DOCX"
 
 
 class FileRefused(ValueError):

@@ -125,9 +125,6 @@ class EvidenceFile(models.Model):
     def download_name(self) -> str:
         """The uploader's file name, with the extension of what the file really is."""
         stem, dot, extension = self.original_name.rpartition(".")
-        name = self.original_name if dot and f".{extension.lower()}" in _EXTENSIONS[self.kind] else (
-            f"{stem or self.original_name}{self.file_kind.extension}")
-        return name
-
-
-_EXTENSIONS = {"pdf": {".pdf"}, "jpeg": {".jpg", ".jpeg"}, "png": {".png"}, "xlsx": {".xlsx"}, "docx": {".docx"}}
+        if dot and f".{extension.lower()}" in self.file_kind.extensions:
+            return self.original_name
+        return f"{stem or self.original_name}{self.file_kind.extension}"

@@ -41,7 +41,12 @@ class AnswerEvidence:
 
     @property
     def anchor(self) -> str:
-        return f"q-{self.question_score.question.code}" if self.question_score else "indicator"
+        return answer_anchor(self.question_score)
+
+
+def answer_anchor(question_score: QuestionScore | None) -> str:
+    """The id of an answer on its indicator's evidence page ("q-2b", or "indicator" without questions)."""
+    return f"q-{question_score.question.code}" if question_score else "indicator"
 
 
 def documents_with_versions(documents: QuerySet[EvidenceDocument]) -> list[DocumentView]:
@@ -49,6 +54,11 @@ def documents_with_versions(documents: QuerySet[EvidenceDocument]) -> list[Docum
     versions = Prefetch("files", queryset=EvidenceFile.objects.select_related("uploaded_by").order_by("number"))
     rows = documents.select_related("created_by", "removed_by").prefetch_related(versions)
     return [DocumentView(document, list(document.files.all())) for document in rows if document.files.all()]
+
+
+def document_view(document: EvidenceDocument) -> DocumentView:
+    """One document with its versions (one query)."""
+    return DocumentView(document, list(document.files.select_related("uploaded_by").order_by("number")))
 
 
 def indicator_evidence(row: SelfAssessment) -> list[AnswerEvidence]:
@@ -129,6 +139,14 @@ class Completeness:
     @property
     def percent(self) -> float:
         return 100.0 * self.with_evidence / self.total if self.total else 0.0
+
+    @property
+    def agency_names(self) -> list[str]:
+        return sorted(tally.key for tally in self.agencies)
+
+    def missing_of(self, agency: str = "") -> list[MissingAnswer]:
+        """The answers without evidence that `agency` holds data for (all of them for "")."""
+        return [item for item in self.missing if not agency or agency in item.sources]
 
 
 def completeness(evaluation: Evaluation) -> Completeness:
@@ -214,10 +232,6 @@ def evidence_shares(evaluation_ids) -> dict[int, EvidenceShare]:
     ).values_list("pk", "questions", "indicators", "questions_answered", "indicators_answered")
     return {pk: EvidenceShare(total=questions + indicators, with_evidence=answered_q + answered_i)
             for pk, questions, indicators, answered_q, answered_i in rows}
-
-
-def evidence_share(evaluation: Evaluation) -> EvidenceShare:
-    return evidence_shares([evaluation.pk])[evaluation.pk]
 
 
 @dataclass(frozen=True)

@@ -70,8 +70,7 @@ def _store(upload: Upload, year: int) -> _Stored:
     storage = evidence_storage()
     digest, size = hashlib.sha256(), 0
     upload.content.seek(0)
-    for chunk in upload.content.chunks() if hasattr(upload.content, "chunks") else iter(
-            lambda: upload.content.read(65536), b""):
+    for chunk in upload.content.chunks():
         digest.update(chunk)
         size += len(chunk)
     upload.content.seek(0)

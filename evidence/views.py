@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clusters import selectors as cluster_selectors
 from clusters.models import Evaluation, QuestionScore
 from clusters.services import StageClosed
-from core.conflicts import CONFLICT, OK, write_refusals
-from core.formsets import whole_number_or_none
+from core.conflicts import BAD_REQUEST, CONFLICT, DATABASE_REFUSED, OK, write_refusals
+from core.formsets import FORM_NOT_THE_PAGES, whole_number_or_none
 from core.versions import EditConflict
 from evidence import exports, selectors, services
 from evidence.forms import DocumentRemoveForm, DocumentTitleForm, DocumentVersionForm, EvidenceUploadForm
@@ -38,7 +38,7 @@ def _refusal_message(refusal) -> str:
             "Nothing was saved: the evaluation's evidence would exceed %(limit)s (%(stored)s stored now). Ask the "
             "administrator to raise EVIDENCE_MAX_EVALUATION_BYTES.") % {
             "limit": filesizeformat(settings.EVIDENCE_MAX_EVALUATION_BYTES), "stored": filesizeformat(error.stored)},
-    }) or _("Nothing was saved: the database refused a value. Reload the page and try again.")
+    }) or str(DATABASE_REFUSED)
 
 
 def _evaluation(year) -> Evaluation:
@@ -62,13 +62,12 @@ def evidence_missing(request, year):
     those of one responsible agency (the list handed to that office)."""
     evaluation = _evaluation(year)
     completeness = selectors.completeness(evaluation)
-    agencies = [tally.key for tally in sorted(completeness.agencies, key=lambda tally: tally.key)]
+    agencies = completeness.agency_names
     agency = request.GET.get("opd", "")
-    agency = agency if agency in agencies else ""
-    missing = [item for item in completeness.missing if not agency or agency in item.sources]
+    agency = agency if agency in agencies else ""  # an unknown name shows the whole list
     return render(request, "evidence/missing.html", {
-        "evaluation": evaluation, "completeness": completeness, "missing": missing, "agencies": agencies,
-        "agency": agency})
+        "evaluation": evaluation, "completeness": completeness, "missing": completeness.missing_of(agency),
+        "agencies": agencies, "agency": agency})
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,14 +95,14 @@ def indicator_evidence(request, year, code):
         form = EvidenceUploadForm(request.POST, request.FILES)
         failed_answer = question_score.pk if question_score else "indicator"
         if form.is_valid():
-            with write_refusals(services.WrongAnswer) as refusal:
+            with write_refusals() as refusal:
                 documents = services.evidence_add(self_assessment=row, question_score=question_score,
                                                   uploads=form.uploads(), user=request.user)
             if not refusal:
                 messages.success(request, ngettext("%(count)s document added.", "%(count)s documents added.",
                                                    len(documents)) % {"count": len(documents)})
-                anchor = f"q-{question_score.question.code}" if question_score else "indicator"
-                return redirect(reverse("evidence:indicator-evidence", args=[year, row.indicator.code]) + f"#{anchor}")
+                return redirect(reverse("evidence:indicator-evidence", args=[year, row.indicator.code])
+                                + f"#{selectors.answer_anchor(question_score)}")
             form.add_error(None, _refusal_message(refusal))
             status = CONFLICT
             evaluation.refresh_from_db()
@@ -117,14 +116,12 @@ def indicator_evidence(request, year, code):
 
 
 def _bad_request(request):
-    return render(request, "evidence/bad_request.html", status=400)
+    """A form that is not the page's (another indicator's answer, a damaged hidden field): nothing saved."""
+    return render(request, "evidence/bad_request.html", {"refusal": FORM_NOT_THE_PAGES}, status=BAD_REQUEST)
 
 
 def _document_page(request, evaluation, document, *, status=OK, version_form=None, title_form=None):
-    view = next(iter(selectors.documents_with_versions(
-        type(document).objects.filter(pk=document.pk))), None)
-    if view is None:
-        raise Http404
+    view = selectors.document_view(document)
     editable = request.user.has_perm(CHANGE) and evaluation.is_self_assessment_open and not document.is_removed
     context = {
         "evaluation": evaluation, "document": document, "view": view, "editable": editable,
@@ -189,9 +186,8 @@ def document_remove(request, year, pk):
     document = selectors.evaluation_document(evaluation, pk)
     if document is None:
         raise Http404
-    back = reverse("evidence:indicator-evidence", args=[year, document.self_assessment.indicator.code])
-    if document.question_score_id:
-        back += f"#q-{document.question_score.question.code}"
+    back = (reverse("evidence:indicator-evidence", args=[year, document.self_assessment.indicator.code])
+            + f"#{selectors.answer_anchor(document.question_score)}")
     status = OK
     form = DocumentRemoveForm(request.POST or None, initial={"version": document.version})
     if request.method == "POST":
