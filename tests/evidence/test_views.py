@@ -265,7 +265,7 @@ def test_the_dashboard_shows_the_share_with_evidence_while_the_self_assessment_i
     row = _row()
     _add(row, _first_question(row), staff_user)  # the cached dashboard follows the upload
     page = client.get("/").content.decode()
-    assert "Bukti: 1 dari 274 jawaban sudah memiliki dokumen (0%)" in page
+    assert "Bukti: 1 dari 274 jawaban sudah memiliki dokumen (0,4%)" in page
     Evaluation.objects.filter(year=2026).update(stage=Evaluation.Stage.ADMIN_VERIFICATION)
     assert 'id="evidence-share-2026"' not in client.get("/").content.decode()
 
