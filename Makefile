@@ -37,12 +37,17 @@ run: $(VENV)/.runtime-installed node_modules/.package-lock.json
 
 # Production-style serving: gunicorn, DEBUG off, static files hashed and compressed by WhiteNoise.
 # Needs SECRET_KEY and ALLOWED_HOSTS in the environment (see .env.example and the README).
+# Threaded workers: a long download (the ministry's evidence ZIP at the client's pace) neither blocks a whole
+# worker nor outlives a sync worker's --timeout, which killed it halfway (tests/browser/test_serve.py).
 WORKERS ?= 2
+THREADS ?= 4
+TIMEOUT ?= 30
 serve: $(VENV)/.runtime-installed node_modules/.package-lock.json
 	$(PY) manage.py check --deploy
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(VENV)/bin/gunicorn kla_tracker.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+	$(VENV)/bin/gunicorn kla_tracker.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--worker-class gthread --threads $(THREADS) --timeout $(TIMEOUT) --access-logfile -
 
 test: $(VENV)/.dev-installed node_modules/.package-lock.json
 	$(PY) -m ruff check .

@@ -64,3 +64,45 @@ def test_the_question_pages_need_no_more_queries_with_ten_years_more(client, sma
                      (reverse("clusters:evaluation-detail", args=[2035]), few_detail)]:
         _queries(client, url, django_assert_max_num_queries, few)
     assert "data-score-input" in client.get(entry).content.decode()  # the entry form, not the read-only page
+
+
+def test_the_bench_puts_a_pdf_on_every_answer_of_the_open_year_once(small, staff_user):
+    from bench import evidence
+    from evidence.models import EvidenceDocument, EvidenceFile
+
+    assert evidence.populate(2026, username=staff_user.username, size=4096) == 274
+    files = EvidenceFile.objects.filter(document__self_assessment__evaluation__year=2026)
+    assert files.count() == 274 and set(files.values_list("kind", "size").distinct()) == {("pdf", 4096)}
+    assert EvidenceDocument.objects.filter(question_score__isnull=True).count() == 0
+    assert evidence.populate(2026, username=staff_user.username, size=4096) == 0  # already there
+
+
+def test_the_bench_upload_is_the_form_a_browser_sends(client, small, staff_user):
+    from bench import evidence
+    from evidence.models import EvidenceFile
+
+    client.force_login(staff_user)
+    url = reverse("evidence:indicator-evidence", args=[2026, "1"])
+    answer = QuestionScore.objects.filter(self_assessment__evaluation__year=2026,
+                                          question__indicator__code="1").order_by("question__order").first()
+    body, content_type = evidence.multipart({"answer": str(answer.pk), "title": "Bench upload"}, "files",
+                                            "bench.pdf", evidence.pdf_bytes(50_000, 1))
+    response = client.generic("POST", url, body, content_type=content_type)
+    assert response.status_code == 302
+    stored = EvidenceFile.objects.get(document__question_score=answer)
+    assert (stored.kind, stored.size, stored.document.title) == ("pdf", 50_000, "Bench upload")
+
+
+def test_the_bench_reads_the_peak_memory_of_a_servers_workers():
+    import os
+    import subprocess
+
+    from bench import evidence
+
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        peak = evidence.workers_peak_mb(os.getpid())  # this process's children stand for the workers
+    finally:
+        child.kill()
+        child.wait()
+    assert 0 < peak < 24 * 1024

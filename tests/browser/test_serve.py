@@ -55,9 +55,9 @@ def serve_database(tmp_path):
     admin.close()
 
 
-@pytest.fixture
-def served_app(serve_database, tmp_path):
-    """`make serve` on a free port, after the data is loaded; stopped (with its workers) afterwards."""
+def _serve(serve_database, tmp_path, *, make_args=(), setup_script=""):
+    """`make serve` on a free port, after the data is loaded (and `setup_script` run in the app's shell);
+    stopped (with its workers) when the generator resumes."""
     port = _free_port()
     # The server gets a production environment: not the test settings, nor the async switch the
     # browser fixture sets for this process (check --deploy rightly refuses it).
@@ -72,15 +72,19 @@ def served_app(serve_database, tmp_path):
         CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{port}",
         SECURE_HTTPS="1",
         DATABASE_URL=serve_database,
+        MEDIA_ROOT=str(tmp_path / "media"),
         PORT=str(port),
         WORKERS="2",
     )
     root = settings.BASE_DIR
-    for command in (["migrate", "--verbosity", "0"], ["load_reference_data"], ["load_demo"]):
+    commands = [["migrate", "--verbosity", "0"], ["load_reference_data"], ["load_demo"]]
+    if setup_script:
+        commands.append(["shell", "-c", setup_script])
+    for command in commands:
         subprocess.run([sys.executable, "manage.py", *command], cwd=root, env=env, check=True, capture_output=True)
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
-        ["make", "--no-print-directory", "serve", f"PORT={port}"],
+        ["make", "--no-print-directory", "serve", f"PORT={port}", *make_args],
         cwd=root,
         env=env,
         stdout=log,
@@ -96,6 +100,11 @@ def served_app(serve_database, tmp_path):
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture
+def served_app(serve_database, tmp_path):
+    yield from _serve(serve_database, tmp_path)
 
 
 def _wait_until_up(url, server, log_path, timeout=120):
@@ -156,3 +165,58 @@ def test_make_serve_runs_the_app_with_debug_off_and_the_dashboard_draws_under_th
         context.close()
     log = served_app.log.read_text()
     assert "gunicorn" in log.lower() and "Booting worker" in log
+
+
+# A 2026 evaluation on the 2024 instrument with one 9 MB PDF on indicator 1's first question.
+_EVIDENCE_SETUP = """
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from bench.evidence import pdf_bytes
+from clusters.models import Instrument, QuestionScore
+from clusters.services import evaluation_create
+from evidence import filetypes, services
+evaluation = evaluation_create(year=2026, instrument=Instrument.objects.get(code=Instrument.INSTRUMENT_2024))
+answer = QuestionScore.objects.filter(self_assessment__evaluation=evaluation).order_by("pk").first()
+upload = services.Upload(content=ContentFile(pdf_bytes(9 * 1024 * 1024, 1)), name="perwal.pdf", kind=filetypes.PDF)
+services.evidence_add(self_assessment=answer.self_assessment, question_score=answer, uploads=[upload],
+                      user=User.objects.get(username="staf"))
+"""
+
+
+@pytest.fixture
+def served_app_short_timeout(serve_database, tmp_path):
+    yield from _serve(serve_database, tmp_path, make_args=["TIMEOUT=2"], setup_script=_EVIDENCE_SETUP)
+
+
+def test_a_download_slower_than_the_workers_timeout_arrives_whole(chromium, served_app_short_timeout):
+    """The ministry ZIP streams at the client's pace: a sync worker was killed after `--timeout` seconds in
+    the middle of it (the archive cut short). `make serve` runs threaded workers, whose heartbeat does not
+    wait for a request to end."""
+    import http.client
+    import io
+    import zipfile
+
+    app = served_app_short_timeout
+    context = chromium.new_context(extra_http_headers=PROXY_HEADERS)
+    page = context.new_page()
+    try:
+        log_in(page, app, "staf")
+        cookie = "; ".join(f"{c['name']}={c['value']}" for c in context.cookies())
+    finally:
+        context.close()
+    host, port = app.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    connection.request("GET", "/evaluasi/2026/bukti/unduh/", headers={"Cookie": cookie, **PROXY_HEADERS})
+    response = connection.getresponse()
+    assert response.status == 200
+    received, started = io.BytesIO(), time.monotonic()
+    while chunk := response.read(256 * 1024):  # about 1 MB/s: 9 s for the file, four times the timeout
+        received.write(chunk)
+        time.sleep(0.25)
+    connection.close()
+    assert time.monotonic() - started > 8
+    archive = zipfile.ZipFile(received)
+    assert archive.testzip() is None
+    pdfs = [info for info in archive.infolist() if info.filename.endswith(".pdf")]
+    assert [info.file_size for info in pdfs] == [9 * 1024 * 1024]
+    assert "WORKER TIMEOUT" not in app.log.read_text()
