@@ -148,10 +148,11 @@ def _score_formset_save(request, evaluation, formset_class, rows, *, save, saved
     """The save flow of both score pages (a cluster's indicators, an indicator's questions): a posted
     formset that is not the page's is a 400; in the self-assessment stage the rows the user changed are
     saved by `save` all or nothing, else the formset comes back with the conflicts marked or the reason.
-    `rows()` reads the page's rows. Returns (formset, status, saved)."""
-    queryset = rows()
+    `rows()` reads the page's rows, only when the page is not served from its cache. Returns (formset, status,
+    saved)."""
     if request.method != "POST":
-        return formset_class(queryset=queryset), OK, False
+        return SimpleLazyObject(lambda: formset_class(queryset=rows())), OK, False
+    queryset = rows()
     if not formset_is_the_pages(request.POST, pks=[row.pk for row in queryset]):
         return formset_refused(formset_class(queryset=queryset)), BAD_REQUEST, False
     if not evaluation.is_self_assessment_open:
@@ -180,9 +181,14 @@ def _score_formset_save(request, evaluation, formset_class, rows, *, save, saved
 
 @permission_required("clusters.change_selfassessment", raise_exception=True)
 def self_assessment_edit(request, year, cluster):
-    """One cluster's self-assessment scores and evidence notes, saved all or nothing."""
+    """One cluster's self-assessment scores and evidence notes, saved all or nothing. The page as opened (not
+    a form sent back) is cached per data version and language; its rows are read only on a miss."""
+    cached = page_cache(request, "self-assessment-edit", domains=("clusters",), vary=(year, cluster)) \
+        if request.method == "GET" else None
     evaluation = get_object_or_404(Evaluation, year=year)
-    cluster = get_object_or_404(Cluster, code=cluster, instrument_id=evaluation.instrument_id)
+    # A cluster of the evaluation's instrument with rows in this evaluation (one query, no page without rows).
+    cluster = get_object_or_404(Cluster.objects.filter(indicators__self_assessments__evaluation=evaluation).distinct(),
+                                code=cluster, instrument_id=evaluation.instrument_id)
     formset, status, saved = _score_formset_save(
         request, evaluation, SelfAssessmentFormSet, lambda: selectors.cluster_self_assessments(evaluation, cluster),
         save=lambda changes: services.self_assessments_update(evaluation=evaluation, changes=changes),
@@ -190,12 +196,11 @@ def self_assessment_edit(request, year, cluster):
     )
     if saved:
         return redirect(reverse("clusters:evaluation-detail", args=[year]) + f"#cluster-{cluster.code}")
-    detail = selectors.evaluation_detail(evaluation, with_recurring=False)
-    section = next((s for s in detail.sections if s.cluster.pk == cluster.pk), None)
-    if section is None:
-        raise Http404
+    detail = SimpleLazyObject(lambda: selectors.evaluation_detail(evaluation, with_recurring=False))
+    section = SimpleLazyObject(lambda: next(s for s in detail.sections if s.cluster.pk == cluster.pk))
     context = {"detail": detail, "section": section, "cluster": cluster, "formset": formset,
-               "evaluation": evaluation, "conflicts": any(f.conflict for f in formset.forms)}
+               "evaluation": evaluation, "page_cache": cached,
+               "conflicts": request.method == "POST" and any(f.conflict for f in formset.forms)}
     return render(request, "clusters/self_assessment_edit.html", context, status=status)
 
 
@@ -206,6 +211,9 @@ def question_scores_edit(request, year, code):
     can_edit = request.user.has_perm("clusters.change_selfassessment")
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
+    # The page as opened (not a form sent back) is cached; its questions are read only on a miss.
+    cached = page_cache(request, "question-scores", domains=("clusters",), vary=(year, code),
+                        permissions=("clusters.change_selfassessment",)) if request.method == "GET" else None
     evaluation = get_object_or_404(Evaluation, year=year)
     row = selectors.indicator_self_assessment(evaluation, code)
     if row is None or not row.scored_by_questions:
@@ -217,9 +225,11 @@ def question_scores_edit(request, year, code):
     )
     if saved:
         return redirect("clusters:question-scores-edit", year=year, code=row.indicator.code)
-    row = selectors.indicator_self_assessment(evaluation, code)  # the indicator's score as saved now
-    context = {"page": selectors.question_page(evaluation, row), "row": row, "formset": formset,
-               "evaluation": evaluation, "can_edit": can_edit, "conflicts": any(f.conflict for f in formset.forms)}
+    if request.method == "POST":
+        row = selectors.indicator_self_assessment(evaluation, code)  # the indicator's score as saved now
+    context = {"page": SimpleLazyObject(lambda: selectors.question_page(evaluation, row)), "row": row,
+               "formset": formset, "evaluation": evaluation, "can_edit": can_edit, "page_cache": cached,
+               "conflicts": request.method == "POST" and any(f.conflict for f in formset.forms)}
     return render(request, "clusters/question_scores_edit.html", context, status=status)
 
 

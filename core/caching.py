@@ -18,6 +18,8 @@ from django.utils.translation import get_language
 from core.data_version import data_version
 
 TIMEOUT = 24 * 60 * 60  # seconds, for what is keyed by data versions: a new one makes an entry unreachable sooner
+# Stands for the CSRF field in a cached page body (`{% csrf_slot %}`); user text is escaped, so it cannot forge it.
+CSRF_SLOT = "<!--csrf-slot-->"
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,11 @@ from django.conf import settings
 from django.http import HttpResponseNotAllowed
 from django.middleware.locale import LocaleMiddleware
 from django.template import loader
+from django.template.backends.utils import csrf_input
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+
+from core.caching import CSRF_SLOT
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -89,4 +92,23 @@ class MethodNotAllowedPageMiddleware:
         if response.status_code == 405 and not response.content:
             body = loader.render_to_string("405.html", request=request)
             return HttpResponseNotAllowed(response.get("Allow", "").split(", "), body)
+        return response
+
+
+class CsrfSlotMiddleware:
+    """Writes this request's CSRF field into each `{% csrf_slot %}` of an HTML page (a cached page body holds
+    the slot, never a token). Place it right after CsrfViewMiddleware, which then sets the cookie."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.slot = CSRF_SLOT.encode()
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (response.streaming or not response.get("Content-Type", "").startswith("text/html")
+                or self.slot not in response.content):
+            return response
+        response.content = response.content.replace(self.slot, csrf_input(request).encode())
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
         return response

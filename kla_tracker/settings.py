@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "kla_tracker.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # A cached page body's CSRF slot gets this request's token (core/templatetags/page_body.py).
+    "kla_tracker.middleware.CsrfSlotMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Logged-in pages and exports: Cache-Control: private, no-store.
     "kla_tracker.middleware.PrivateNoStoreMiddleware",

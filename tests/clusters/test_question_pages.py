@@ -4,6 +4,7 @@ for staff (entry) and the task force (reading), and the cluster page's score of 
 from decimal import Decimal as D
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from clusters.models import Evaluation, Instrument, QuestionScore, SelfAssessment
@@ -163,9 +164,13 @@ def test_the_question_pages_query_count_does_not_grow_with_the_questions(
 ):
     client.force_login(staff_user)
     client.get(_url("23B"))  # warms the permission cache
+    cache.clear()  # the page's cache-miss path: the one that reads the questions
     with django_assert_max_num_queries(14) as few:
         client.get(_url("23B"))
+    cache.clear()
     with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(_url("1"))
+    with django_assert_max_num_queries(6):  # served from the cache: no question read
         client.get(_url("1"))
 
 
@@ -194,3 +199,44 @@ def test_the_default_instrument_is_preselected(client, admin_user_role, instrume
     client.force_login(admin_user_role)
     html = client.get(reverse("clusters:evaluation-create")).content.decode()
     assert f'value="{instrument_2024.pk}" checked' in html
+
+
+def test_the_cached_question_page_gives_every_user_a_token_of_their_own_and_shows_each_save(
+    evaluation_2026, staff_user, reference_data
+):
+    """The page as opened is cached for everyone with the same permissions; its CSRF field is written per
+    request (kla_tracker.middleware.CsrfSlotMiddleware), so a second user's save from the cached page works."""
+    import re
+
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    from core import roles
+
+    other = User.objects.create_user("staf-kedua", password="x")
+    other.groups.add(Group.objects.get(name=roles.STAFF))
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(staff_user)
+    second.force_login(other)
+    first.get(_url("2"))  # fills the cache
+    response = second.get(_url("2"))
+    html = response.content.decode()
+    assert "<!--csrf-slot-->" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    data = _fill(form_data(response, "data-score-form"), {"2": "3,5"}, _row("2"))
+    saved = second.post(_url("2"), {**data, "csrfmiddlewaretoken": token})
+    assert saved.status_code == 302
+    assert QuestionScore.objects.get(self_assessment__evaluation__year=2026, question__code="2",
+                                     question__indicator__code="2").score == D("3.5")
+    # The first user's next visit shows the saved score: the save changed the page's data version.
+    again = first.get(_url("2")).content.decode()
+    assert 'value="3,5"' in again or 'value="3,50"' in again
+
+
+def test_a_question_page_sent_back_with_errors_is_never_served_from_the_cache(client, staff_user, evaluation_2026):
+    client.force_login(staff_user)
+    response = client.get(_url("2"))
+    data = _fill(form_data(response, "data-score-form"), {"2": "tiga"}, _row("2"))
+    refused = client.post(_url("2"), data)
+    assert refused.status_code == 200 and "is-invalid" in refused.content.decode()
+    assert "is-invalid" not in client.get(_url("2")).content.decode()  # the page as opened, no errors
