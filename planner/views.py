@@ -1,16 +1,20 @@
 """Pages of the planner: thin views that read through selectors and write through services."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clusters.models import Predicate
+from clusters.models import Evaluation, Predicate
+from core.caching import page_cache
 from core.conflicts import BAD_REQUEST, DATABASE_REFUSED, OK, write_refusals
 from core.formsets import formset_is_the_pages, formset_refused, whole_number_or_none
 from core.versions import EditConflict
@@ -54,14 +58,43 @@ def planner_suggest(request):
     return _planner_page(request, save=False)
 
 
+_PLANNER_CONTEXT = ("plan", "form", "evaluations", "gains")
+
+
 def _planner_page(request, *, save=False):
+    """The planner; as opened (a GET), its body is cached per data version, language, permission and query,
+    and the plan is computed only on a miss (a wrong year is refused first, before anything is cached)."""
+    if request.method != "GET":
+        context, status = _planner_context(request, save=save)
+        if isinstance(context, HttpResponseRedirect):
+            return context
+        return render(request, "planner/planner.html", context, status=status)
+    year = request.GET.get("year", "").strip()
+    if year and (not year.isascii() or not year.isdigit()):
+        raise BadRequest("year")
+    if year and not Evaluation.objects.filter(year=int(year)).exists():
+        raise Http404
+    cached = page_cache(request, "planner", domains=("clusters", "kelurahan", "planner"),
+                        permissions=("planner.add_scenario", "planner.change_patbmrule"),
+                        vary=sorted(request.GET.lists()))
+    state = SimpleLazyObject(lambda: _planner_context(request)[0])
+    context = {name: SimpleLazyObject(partial(_context_value, state, name)) for name in _PLANNER_CONTEXT}
+    return render(request, "planner/planner.html", {**context, "page_cache": cached})
+
+
+def _context_value(state, name):
+    return state.get(name)
+
+
+def _planner_context(request, *, save=False):
+    """(context, status) of the planner page, or (redirect, None) after a saved scenario."""
     evaluations = selectors.planner_evaluations()
     evaluation = _chosen_evaluation(request, evaluations)
     predicates = list(Predicate.objects.order_by("lower_bound"))
     goal = selectors.goal_choice(request.POST.get("goal") or request.GET.get("goal"), predicates,
                                  default_pk=evaluation.target_id if evaluation is not None else None)
     if evaluation is None or goal is None:
-        return render(request, "planner/planner.html", {"plan": None})
+        return {"plan": None}, OK
     plan = selectors.planner(evaluation, goal, predicates=predicates)
     form_kwargs = {"rows": plan.rows, "predicates": predicates, "remaining_kelurahan": plan.coverage.remaining}
     status = OK
@@ -83,7 +116,7 @@ def _planner_page(request, *, save=False):
                     user=request.user,
                 )
                 messages.success(request, _("The scenario “%(name)s” was saved.") % {"name": scenario.name})
-                return redirect("planner:scenario-detail", pk=scenario.pk)
+                return redirect("planner:scenario-detail", pk=scenario.pk), None
             # Suggest again with the chosen goal and efforts; targets follow the new suggestion.
             plan = selectors.planner(evaluation, form.cleaned_data["goal"], efforts, predicates)
             for row in plan.rows:
@@ -94,9 +127,8 @@ def _planner_page(request, *, save=False):
             status = BAD_REQUEST
     else:
         form = PlannerForm(initial={"goal": goal.code}, **form_kwargs)
-    return render(request, "planner/planner.html",
-                  {"plan": plan, "form": form, "evaluations": evaluations,
-                   "gains": selectors.question_gains(evaluation)}, status=status)
+    return {"plan": plan, "form": form, "evaluations": evaluations,
+            "gains": selectors.question_gains(evaluation)}, status
 
 
 @require_GET

@@ -286,3 +286,40 @@ def test_the_deduction_history_writes_every_cell_as_points_lost(client, planner_
     cells = re.findall(r'<td class="num">([^<]*)</td>', history)
     assert cells and "0,00" in cells and "14,50" in cells
     assert all(re.fullmatch(r"[0-9]+,[0-9]{2}", cell) for cell in cells), cells
+
+
+@pytest.mark.parametrize("first", ["staff", "task_force"])
+def test_the_cached_planner_shows_each_role_its_buttons_whoever_came_first(
+    client, planner_demo, staff_user, task_force_user, first
+):
+    users = {"staff": staff_user, "task_force": task_force_user}
+    for name in (first, *({"staff", "task_force"} - {first})):
+        client.force_login(users[name])
+        html = client.get(reverse("planner:planner"), {"goal": "nindya"}).content.decode()
+        assert ("Simpan skenario" in html) is (name == "staff")
+        assert "<!--csrf-slot-->" not in html and 'name="csrfmiddlewaretoken"' in html
+
+
+def test_the_cached_planner_shows_a_write_in_each_domain_it_reads(client, planner_demo, task_force_user):
+    """The planner's body is cached as opened; a score (clusters), a PATBM (kelurahan) or a rule (planner) written
+    afterwards shows on the next visit."""
+    from clusters.models import SelfAssessment
+    from kelurahan.models import Patbm
+
+    client.force_login(task_force_user)
+
+    def page():
+        return client.get(reverse("planner:planner"), {"goal": "nindya"}).content.decode()
+
+    assert "526,40" in page() and "menambah 0,25 poin" in page()
+    PatbmRule.objects.update(points_per_percent=D("0.5"))
+    assert "menambah 0,50 poin" in page()
+    covered = re.search(r"Saat ini (\d+) dari 68 kelurahan", page()).group(1)
+    patbm = Patbm.objects.exclude(step__gte=Patbm.Step.TERBENTUK).order_by("pk").first()
+    Patbm.objects.filter(pk=patbm.pk).update(step=Patbm.Step.TERBENTUK, sk_number="SK 1/2026",
+                                             sk_date=dt.date(2026, 1, 5), step_date=dt.date(2026, 1, 5))
+    assert f"Saat ini {int(covered) + 1} dari 68 kelurahan" in page()
+    rows = SelfAssessment.objects.filter(evaluation__year=2019, score__isnull=False)
+    row = rows.order_by("indicator__number").first()
+    SelfAssessment.objects.filter(pk=row.pk).update(score=row.score - 1)
+    assert "525,40" in page()
