@@ -100,3 +100,25 @@ def dashboard(*, up_to_year: int | None = None) -> Dashboard:
         indicator_names={(item.evaluation.pk, s.number): s.name for item in summaries for s in item.scores},
         recurring=tuple(sorted(scoring.recurring_weaknesses(deductions))),
     )
+
+
+REPORT_KECAMATAN = 40  # a printed page's worth of kecamatan (a city has a few; the whole country ~7,000)
+
+
+@dataclass(frozen=True)
+class ReportKecamatan:
+    kecamatan: list  # what the report shows, in its order
+    total: int  # kecamatan with active kelurahan
+
+    @property
+    def is_cut(self) -> bool:
+        return len(self.kecamatan) < self.total
+
+
+def report_kecamatan(kecamatan: list, limit: int = REPORT_KECAMATAN) -> ReportKecamatan:
+    """The kecamatan the printed report lists: every one, in code order, up to `limit`; beyond it the `limit`
+    with the lowest coverage (where work is needed), lowest first, the rest left to the coverage page."""
+    if len(kecamatan) <= limit:
+        return ReportKecamatan(list(kecamatan), len(kecamatan))
+    lowest = sorted(kecamatan, key=lambda item: (item.coverage.percent, item.code))[:limit]
+    return ReportKecamatan(lowest, len(kecamatan))

@@ -1,12 +1,13 @@
 """The home page and the printable report: thin views over the dashboard's selectors and charts."""
 
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404
-from django.shortcuts import render
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
+from clusters.models import Evaluation
 from clusters.selectors import deduction_reasons, verification_overview
 from core.caching import page_cache
 from dashboard import charts, selectors
@@ -56,26 +57,35 @@ def _evidence_shares(dashboard) -> dict:
 def evaluation_report(request, year):
     """A printable report of one evaluation for the task force's coordination meeting: the
     dashboard as it stood for that year, the evaluation's losses with the jurors' reasons, and
-    PATBM coverage per kecamatan today."""
-    dashboard = selectors.dashboard(up_to_year=year)
-    item = dashboard.summary_for(year)
-    if item is None:
-        raise Http404
-    evaluation = item.evaluation
+    PATBM coverage per kecamatan today. Its body is cached per data version, language, permission and
+    day (it says the date); the header and footer give the time of each request."""
+    cached = page_cache(request, "evaluation-report", domains=("clusters", "kelurahan"),
+                        permissions=("clusters.change_selfassessment",), vary=(year, timezone.localdate()))
+    evaluation = get_object_or_404(
+        Evaluation.objects.select_related("instrument").annotate(scored=Count("self_assessments__score")), year=year)
+    report = SimpleLazyObject(lambda: _report(evaluation))
+    context = {"evaluation": evaluation, "page_cache": cached, "report": report, "has_scores": evaluation.scored > 0,
+               "generated_at": timezone.localtime()}
+    return render(request, "dashboard/evaluation_report.html", context)
+
+
+def _report(evaluation) -> dict:
+    """What the report's body shows, read only when its cache misses."""
+    dashboard = selectors.dashboard(up_to_year=evaluation.year)
+    item = dashboard.summary_for(evaluation.year)
     coverage = coverage_totals(timeline=False)  # counted by the database: no kelurahan is read
+    shown = selectors.report_kecamatan(coverage.kecamatan)
     report_charts = charts.dashboard_charts(dashboard, focus=item)
     reasons = deduction_reasons(evaluation) if item.has_field_result else {}
-    context = {
-        "evaluation": evaluation,
+    return {
         "dashboard": dashboard,
         "item": item,
-        "has_scores": item.summary.scored > 0,
         "charts": report_charts,
         # Each indicator that lost points (this year or in the field result before) with the jurors' reasons.
         "loss_rows": [(change, name, reasons.get(change.number, [])) for change, name in report_charts.loss_indicators],
         "coverage": coverage,
-        "kecamatan_figure": kelurahan_charts.kecamatan_figure(coverage.by_kecamatan) if coverage.kecamatan else None,
-        "generated_at": timezone.localtime(),
+        "report_kecamatan": shown,
+        "kecamatan_figure": kelurahan_charts.kecamatan_figure(
+            {item.name: item.coverage for item in shown.kecamatan}) if shown.kecamatan else None,
         "verification": verification_overview(evaluation, item.summary.self_assessment),
     }
-    return render(request, "dashboard/evaluation_report.html", context)

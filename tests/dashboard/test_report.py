@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
@@ -152,10 +153,14 @@ def test_report_query_count_does_not_grow_with_years_indicators_or_kelurahan(
     url = reverse("dashboard:evaluation-report", kwargs={"year": 2018})
     # 15 with a cold permission cache: PATBM coverage is counted by SQL aggregates (per kecamatan, per
     # step); no kelurahan row is read (the report once built every kelurahan and showed none: 2 s at 83,000).
-    with django_assert_max_num_queries(16) as small:  # 15 + the losses per stage
+    # + the evaluation, read before the cached body (its 404 and the header) and again by the summaries.
+    with django_assert_max_num_queries(17) as small:  # 15 + the losses per stage + the evaluation
         client.get(url)
+    with django_assert_max_num_queries(6):  # the body from the cache: nothing of the report is read
+        client.get(url)
+    cache.clear()
     assert not any('"kelurahan_kelurahan"."code"' in query["sql"] for query in small.captured_queries)
-    _grow_ten_times()
+    _grow_ten_times()  # a write: the next request misses the cache
     with django_assert_max_num_queries(len(small.captured_queries)):
         html = client.get(url).content.decode()
     assert "2046" not in html  # later years stay out of the 2018 report
@@ -209,3 +214,67 @@ def test_2019_report_shows_unscored_clusters_and_indicators_as_not_scored_not_0(
     assert sorted(int(row.split(".")[0]) for row in leading) == list(range(18, 25))
     assert all("— belum dinilai" in row and "0,00 " not in row.split(" — ")[1][:12] for row in leading)
     assert leading[0].startswith("21.") and leading[0].endswith("— belum dinilai 55,00 55,00")
+
+
+def test_the_cached_report_gives_each_request_its_own_time_and_a_new_day_its_own_body(
+    client, demo, task_force_user, monkeypatch
+):
+    """The body is cached; the header and footer print the time of the request, and the body (which says
+    the day of its PATBM coverage) is keyed by the day."""
+    import datetime as dt
+    import re
+
+    from dashboard import views
+
+    client.force_login(task_force_user)
+    url = reverse("dashboard:evaluation-report", kwargs={"year": 2018})
+    now = timezone.localtime()
+
+    def printed_at(moment):
+        monkeypatch.setattr(views.timezone, "localtime", lambda *args: moment)
+        monkeypatch.setattr(views.timezone, "localdate", lambda *args: moment.date())
+        html = client.get(url).content.decode()
+        return re.search(r"Dicetak (\S+) pukul (\d\d[.:]\d\d)", html).groups(), html
+
+    first, _ = printed_at(now.replace(hour=9, minute=15))
+    later, html = printed_at(now.replace(hour=14, minute=40))
+    assert first[1].replace(".", ":") == "09:15" and later[1].replace(".", ":") == "14:40"
+    tomorrow = now + dt.timedelta(days=1)
+    (day, _time), html = printed_at(tomorrow.replace(hour=8, minute=0))
+    assert day == tomorrow.strftime("%d/%m/%Y")
+    assert f"Cakupan PATBM per {day}" in html  # the cached body of yesterday is not served
+
+
+def test_the_report_lists_every_kecamatan_of_a_city_and_the_lowest_forty_of_a_country():
+    from dashboard.selectors import report_kecamatan
+    from kelurahan.coverage import Coverage
+    from kelurahan.selectors import KecamatanCoverage
+
+    def kecamatan(count, covered_of):
+        return [KecamatanCoverage(n, f"32.71.{n:02d}", f"Kecamatan {n}", Coverage(covered_of(n), 10))
+                for n in range(1, count + 1)]
+
+    city = report_kecamatan(kecamatan(6, lambda n: n))
+    assert [item.code for item in city.kecamatan] == [f"32.71.0{n}" for n in range(1, 7)]  # code order
+    assert not city.is_cut and city.total == 6
+    exactly = report_kecamatan(kecamatan(40, lambda n: 10))
+    assert len(exactly.kecamatan) == 40 and not exactly.is_cut
+    country = report_kecamatan(kecamatan(100, lambda n: 10 - n % 11))  # n = 10, 21, ... have 0 of 10
+    assert country.is_cut and country.total == 100 and len(country.kecamatan) == 40
+    percents = [item.coverage.percent for item in country.kecamatan]
+    assert percents == sorted(percents) and percents[0] == 0
+    assert [item.pk for item in country.kecamatan[:9]] == [10, 21, 32, 43, 54, 65, 76, 87, 98]  # ties: by code
+    shown = {item.pk for item in country.kecamatan}
+    assert all(item.coverage.percent >= max(percents) for item in kecamatan(100, lambda n: 10 - n % 11)
+               if item.pk not in shown)
+
+
+def test_a_report_of_more_kecamatan_than_a_page_says_which_it_shows(client, demo, task_force_user, monkeypatch):
+    from dashboard import selectors as report_selectors
+
+    monkeypatch.setattr(report_selectors, "REPORT_KECAMATAN", 4)  # Bogor has 6
+    monkeypatch.setattr(report_selectors.report_kecamatan, "__defaults__", (4,))
+    html = _report(client, task_force_user, 2018)
+    assert "4 kecamatan dengan cakupan terendah dari 6" in html
+    section = html.split('id="report-patbm"')[1].split("</section>")[0]
+    assert section.count('<th scope="row" class="fw-normal">') == 4
