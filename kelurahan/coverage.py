@@ -105,19 +105,39 @@ def coverage_over_time(events: Iterable[StepEvent], active: Iterable[Hashable]) 
     active = set(active)
     changes: dict[dt.date, int] = {}
     for kelurahan, timeline in step_timelines(events).items():
-        if kelurahan not in active:
-            continue
-        was_covered = False
-        for day, step in timeline:
-            now_covered = is_covered(step)
-            if now_covered != was_covered:
-                changes[day] = changes.get(day, 0) + (1 if now_covered else -1)
-                was_covered = now_covered
+        if kelurahan in active:
+            changes_add(changes, timeline_changes(timeline))
+    return points_from_changes(changes, len(active))
+
+
+def timeline_changes(timeline: list[tuple[dt.date, int]]) -> dict[dt.date, int]:
+    """One kelurahan's part of the count: +1 on the day it became covered, -1 on the day it stopped."""
+    changes: dict[dt.date, int] = {}
+    was_covered = False
+    for day, step in timeline:
+        now_covered = is_covered(step)
+        if now_covered != was_covered:
+            changes[day] = changes.get(day, 0) + (1 if now_covered else -1)
+            was_covered = now_covered
+    return changes
+
+
+def changes_add(total: dict[dt.date, int], part: dict[dt.date, int], sign: int = 1) -> None:
+    """Adds (`sign` -1: takes away) one kelurahan's changes to the running total, dropping days back at 0."""
+    for day, change in part.items():
+        value = total.get(day, 0) + sign * change
+        if value:
+            total[day] = value
+        else:
+            total.pop(day, None)
+
+
+def points_from_changes(changes: dict[dt.date, int], total: int) -> list[CoveragePoint]:
     points: list[CoveragePoint] = []
     covered = 0
     for day in sorted(changes):
         if changes[day] == 0:
             continue
         covered += changes[day]
-        points.append(CoveragePoint(day, covered, len(active)))
+        points.append(CoveragePoint(day, covered, total))
     return points

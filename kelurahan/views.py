@@ -291,6 +291,16 @@ def _patbm_conflict_form(data, current: Patbm) -> PatbmForm:
     return form
 
 
+TIMELINE_STATE = "patbm-coverage-timeline"  # kept across data versions: the next count starts from it
+
+
+def _coverage_totals():
+    """The coverage totals, the timeline recounted only for the kelurahan written since the last count."""
+    state = selectors.coverage_timeline(cache.get(TIMELINE_STATE))
+    cache.set(TIMELINE_STATE, state, None)
+    return selectors.coverage_totals(timeline=state)
+
+
 @require_GET
 @permission_required("kelurahan.view_patbm", raise_exception=True)
 def coverage(request):
@@ -309,7 +319,7 @@ def coverage(request):
                         vary=(today, page, kecamatan_query))
 
     def build_report():
-        totals = cache.get_or_set(f"patbm-coverage-totals:{cached.versions}", selectors.coverage_totals)
+        totals = cache.get_or_set(f"patbm-coverage-totals:{cached.versions}", _coverage_totals)
         return selectors.coverage_report(totals=totals, page=page, kecamatan_query=kecamatan_query)
 
     report = SimpleLazyObject(build_report)
