@@ -257,6 +257,7 @@ def _ready(marker: Path) -> bool:
 
 def _prepare(server: Server, large: bool, rebuild: bool, marker: Path) -> None:
     if _ready(marker) and not rebuild:
+        server.manage("migrate", "--verbosity", "0")  # migrations added since it was built
         return
     server.manage("migrate", "--verbosity", "0")
     server.manage("load_reference_data")
