@@ -6,6 +6,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -138,7 +139,8 @@ def suggestion_take(request, year):
     with write_refusals() as refusal:
         points = services.suggestion_take(evaluation=evaluation, question_score_pk=pk, version=version)
     if not refusal:
-        messages.success(request, _("The suggested %(points)s points were taken.") % {"points": points})
+        messages.success(request, _("The suggested %(points)s points were taken.")
+                         % {"points": number_format(points, 2)})
         return redirect("dekela:suggestions", year=year)
     message = refusal.message({
         QuestionScoresChanged: _("Someone else saved this question's score meanwhile: check it below and take the "

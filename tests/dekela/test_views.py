@@ -149,6 +149,7 @@ def test_taking_the_suggestion_changes_indicator_26_and_the_total(client, staff_
     response = client.post(reverse("dekela:suggestion-take", kwargs={"year": 2025}),
                            {"question_score": row.pk, "version": row.version})
     assert response.status_code == 302
+    assert "Saran 0,29 poin telah diambil." in client.get(response.url).content.decode()
     row.refresh_from_db()
     assert (row.score, row.version) == (D("0.29"), 2)
     indicator = SelfAssessment.objects.get(evaluation=evaluation_2025, indicator__code="26")
