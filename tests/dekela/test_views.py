@@ -214,3 +214,33 @@ def test_the_matrix_exports_every_active_kelurahan_with_each_criterions_status(c
     assert first["Forum Anak (26.4)"] == "terpenuhi"
     assert sum(line.split(";")[header.index("PATBM (26.15)")] == "terpenuhi" for line in lines[1:]) == 2
     assert client.get(reverse("dekela:matrix-export", kwargs={"year": 2025, "fmt": "pdf"})).status_code == 404
+
+
+def test_the_matrix_page_needs_no_more_queries_with_ten_times_the_kelurahan(client, staff_user, forum_anak,
+                                                                           django_assert_max_num_queries):
+    from simple_history.utils import bulk_create_with_history
+
+    from kelurahan.models import Kecamatan, Patbm
+
+    client.force_login(staff_user)
+    url = reverse("dekela:matrix", kwargs={"year": 2025})
+    client.get(url)
+    with django_assert_max_num_queries(16) as few:
+        client.get(url)
+    for number in range(1, 10):
+        kecamatan = Kecamatan.objects.create(code=f"32.79.{number:02d}", name=f"Uji {number}")
+        added = Kelurahan.objects.bulk_create(
+            Kelurahan(code=f"32.79.{number:02d}.{1000 + i}", name=f"Uji {number}-{i}", kecamatan=kecamatan)
+            for i in range(1, 69))
+        bulk_create_with_history([Patbm(kelurahan=row, step=6, sk_number="400/uji", sk_date="2018-01-01")
+                                  for row in added[::3]], Patbm)
+        CriterionStatus.objects.bulk_create(CriterionStatus(criterion=forum_anak, kelurahan=row, year=2025,
+                                                            status="met") for row in added[::2])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    html = response.content.decode()
+    assert "306/680" in html  # Forum Anak: 9 × 34 of 680 active kelurahan
+    assert "Uji 9-1" in html  # 15 kecamatan fit one page of 25
+    for page in ("1", "2"):
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            assert client.get(url, {"page": page}).status_code == 200
