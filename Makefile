@@ -64,7 +64,7 @@ lint: $(VENV)/.dev-installed
 
 # After changing UI text: `make messages`, translate the new entries in each django.po, `make messages` again.
 # Each app keeps its own catalogue (<app>/locale for core, clusters, dashboard, kelurahan, planner); locale/ has the shared templates.
-MESSAGE_DIRS := core clusters dashboard evidence kelurahan planner
+MESSAGE_DIRS := core clusters dashboard dekela evidence kelurahan planner
 messages: $(VENV)/.dev-installed
 	DEBUG=1 $(PY) manage.py makemessages --locale id --no-obsolete --ignore ".venv/*" --ignore "node_modules/*" \
 		--ignore "tests/*" $(foreach dir,$(MESSAGE_DIRS),--ignore "$(dir)/*")

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "core",
     "clusters",
     "dashboard",
+    "dekela",
     "evidence",
     "kelurahan",
     "planner",
@@ -273,6 +274,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Kelana-Dekela: how a share of kelurahan (kecamatan) meeting a criterion becomes a question's points
+# (dekela.scoring). The ministry has not published its conversion: "proportional" (default) or "quarters".
+KLA_DEKELA_CONVERSION = os.environ.get("KLA_DEKELA_CONVERSION", "proportional")
 
 # Evidence uploads: the largest file, and the most bytes one evaluation may hold (every version counts).
 EVIDENCE_MAX_FILE_BYTES = int(os.environ.get("EVIDENCE_MAX_FILE_BYTES", str(10 * 1024 * 1024)))

@@ -8,6 +8,7 @@ from core import roles
 from core.loading import LoadReport
 from core.roles import roles_ensure
 from dashboard.demo import demo_load
+from dekela.services import criteria_load
 from kelurahan.services import wilayah_load
 
 
@@ -28,6 +29,7 @@ def reference_data(db):
     Instrument.objects.update(is_default=False)
     Instrument.objects.filter(code=Instrument.FRAMEWORK_2019).update(is_default=True)
     wilayah_load(report=report)
+    criteria_load(report=report)
     roles_ensure()
     return report
 

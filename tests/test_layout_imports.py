@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("core", "clusters", "kelurahan", "evidence", "dashboard", "planner")
+APPS = ("core", "clusters", "kelurahan", "evidence", "dekela", "dashboard", "planner")
 ALLOWED = {
     "core": set(),
     "clusters": {"core"},
     "kelurahan": {"core"},
     "evidence": {"core", "clusters"},
-    "planner": {"core", "clusters", "kelurahan"},
-    "dashboard": {"core", "clusters", "kelurahan", "evidence"},
+    "dekela": {"core", "clusters", "kelurahan", "evidence"},
+    "planner": {"core", "clusters", "kelurahan", "dekela"},
+    "dashboard": {"core", "clusters", "kelurahan", "evidence", "dekela"},
 }
 
 

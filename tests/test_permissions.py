@@ -29,6 +29,7 @@ from clusters.models import (
 )
 from clusters.services import evaluation_create
 from core.tables import read_table
+from dekela.models import Criterion, CriterionStatus
 from evidence import filetypes
 from evidence import services as evidence_services
 from evidence.models import EvidenceDocument, EvidenceFile
@@ -259,7 +260,63 @@ ROUTES: dict[str, Route] = {
                                       post_data=lambda w: _action_plan_form(w)),
     "planner:office-list": Route(),
     "planner:office-detail": Route(kwargs=lambda w: {"pk": w.office.pk}),
+    # --- issue 20: Kelurahan Layak Anak criteria (Kelana-Dekela) ---
+    "dekela:coverage": Route(),
+    "dekela:matrix": Route(kwargs=lambda w: {"year": w.question_year}),
+    "dekela:kecamatan-matrix": Route(kwargs=lambda w: {"year": w.question_year}),
+    "dekela:row-edit": Route(kwargs=lambda w: {"year": w.question_year, "pk": w.kelurahan.pk}, get=WRITERS,
+                             post=WRITERS, post_data=lambda w: _criteria_row_form("kelurahan")),
+    "dekela:kecamatan-row-edit": Route(kwargs=lambda w: {"year": w.question_year, "pk": w.kelurahan.kecamatan_id},
+                                       get=WRITERS, post=WRITERS, post_data=lambda w: _criteria_row_form("kecamatan")),
+    "dekela:matrix-export": Route(kwargs=lambda w: {"year": w.question_year, "fmt": "csv"}),
+    "dekela:kecamatan-matrix-export": Route(kwargs=lambda w: {"year": w.question_year, "fmt": "xlsx"}),
+    "dekela:matrix-import": Route(kwargs=lambda w: {"year": w.question_year}, get=WRITERS, post=WRITERS,
+                                  post_data=lambda w: _matrix_import_upload("kelurahan"), writes=False),
+    "dekela:matrix-import-confirm": Route(kwargs=lambda w: {"year": w.question_year}, get=NOBODY, post=WRITERS,
+                                          post_data=lambda w: _matrix_import_token(w, "kelurahan")),
+    "dekela:kecamatan-matrix-import": Route(kwargs=lambda w: {"year": w.question_year}, get=WRITERS, post=WRITERS,
+                                            post_data=lambda w: _matrix_import_upload("kecamatan"), writes=False),
+    "dekela:kecamatan-matrix-import-confirm": Route(
+        kwargs=lambda w: {"year": w.question_year}, get=NOBODY, post=WRITERS,
+        post_data=lambda w: _matrix_import_token(w, "kecamatan")),
+    "dekela:suggestions": Route(kwargs=lambda w: {"year": w.question_year}),
+    "dekela:suggestion-take": Route(kwargs=lambda w: {"year": w.question_year}, get=NOBODY, post=WRITERS,
+                                    post_data=lambda w: _suggestion_take_form(w)),
 }
+
+
+def _criteria_row_form(scope):
+    """Every recorded criterion of the row unknown, the first one met."""
+    criteria = [c for c in Criterion.objects.for_scope(scope) if c.is_recorded]
+    data = {}
+    for criterion in criteria:
+        data.update({f"status_{criterion.pk}": "unknown", f"date_{criterion.pk}": "", f"note_{criterion.pk}": "",
+                     f"version_{criterion.pk}": ""})
+    data[f"status_{criteria[0].pk}"] = "met"
+    return data
+
+
+MATRIX_IMPORT = {"kelurahan": b"Kode Kemendagri;Forum Anak\n32.71.01.1001;terpenuhi\n",
+                 "kecamatan": b"Kode Kemendagri;Forum Anak\n32.71.01;terpenuhi\n"}
+
+
+def _matrix_import_upload(scope):
+    return {"file": SimpleUploadedFile("kriteria.csv", MATRIX_IMPORT[scope])}
+
+
+def _matrix_import_token(world, scope):
+    from dekela import imports as matrix_imports
+
+    preview = matrix_imports.matrix_preview(table=read_table(MATRIX_IMPORT[scope]), file_name="kriteria.csv",
+                                            year=world.question_year, scope=scope)
+    return {"token": matrix_imports.preview_token(preview)}
+
+
+def _suggestion_take_form(world):
+    """Question 26.15 (PATBM) of the evaluation open for questions: 0 points suggested, not scored yet."""
+    row = QuestionScore.objects.get(self_assessment__evaluation__year=world.question_year,
+                                    self_assessment__indicator__code="26", question__code="15")
+    return {"question_score": str(row.pk), "version": str(row.version)}
 
 
 def _planner_form(world, action="save"):
@@ -390,6 +447,7 @@ def _snapshot():
         sorted(ScenarioItem.objects.values_list("pk", "target", "office_id", "due_date", "status", "in_plan")),
         sorted(EvidenceDocument.objects.values_list("pk", "title", "removed_at", "version")),
         sorted(EvidenceFile.objects.values_list("pk", flat=True)),
+        sorted(CriterionStatus.objects.values_list("pk", "status", "date", "note", "version")),
     )
 
 

@@ -28,7 +28,8 @@ CHARTS = ["chart-standing", "chart-clusters", "chart-years", "chart-losses", "ch
 WIDTHS = [360, 1366, 1920]
 # Downloads, not pages.
 DOWNLOADS = {"clusters:evaluation-export", "clusters:score-import-template", "kelurahan:patbm-export",
-             "evidence:zip", "evidence:file", "evidence:thumbnail"}
+             "evidence:zip", "evidence:file", "evidence:thumbnail", "dekela:matrix-export",
+             "dekela:kecamatan-matrix-export"}
 USERNAMES = {ADMIN: "admin", STAFF: "staf"}
 
 # Each chart (its drawing) inside its container, and the first element after it in the document that

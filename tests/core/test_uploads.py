@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from clusters.models import Instrument, QuestionScore, SelfAssessment
 from clusters.services import evaluation_create
+from dekela.models import CriterionStatus
 from kelurahan.models import Patbm
 from tests import upload_files
 
@@ -31,6 +32,11 @@ ROUTES = {
         lambda: reverse("kelurahan:patbm-import"),
         b"Kode Kemendagri;Tahap;Tanggal tahap ini\n32.71.01.1001;2;2019-03-01\n",
         lambda: sorted(Patbm.objects.values_list("pk", "step", "step_date", "version")),
+    ),
+    "criteria matrix import": (
+        lambda: reverse("dekela:matrix-import", args=[2026]),
+        b"Kode Kemendagri;Forum Anak\n32.71.01.1001;terpenuhi\n",
+        lambda: sorted(CriterionStatus.objects.values_list("pk", "status", "version")),
     ),
 }
 

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from clusters.services import framework_load
 from core.loading import LoadReport
 from core.roles import roles_ensure
+from dekela.services import criteria_load
 from kelurahan.services import wilayah_load
 
 
@@ -17,11 +18,12 @@ class Command(BaseCommand):
         report = LoadReport()
         framework_load(report=report)
         wilayah_load(report=report)
+        criteria_load(report=report)
         for created in roles_ensure().values():
             report.count("roles", created)
 
         for kind in ("instruments", "clusters", "indicators", "questions", "predicates", "kecamatan", "kelurahan",
-                     "roles"):
+                     "criteria", "roles"):
             created = report.created.get(kind, 0)
             existing = report.existing.get(kind, 0)
             self.stdout.write(f"  {kind}: {created} created, {existing} already present")

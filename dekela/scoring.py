@@ -1,0 +1,58 @@
+"""From a share of kelurahan (or kecamatan) to a question's points: plain functions over plain values.
+
+The ministry has not published how a Kelana-Dekela percentage becomes points, so the rule is a setting
+(`KLA_DEKELA_CONVERSION`) and every page that shows a suggested score calls it provisional.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+PROPORTIONAL = "proportional"  # the question's maximum times the share
+QUARTERS = "quarters"  # a quarter of the maximum for each full quarter of the share (all of it at 100 %)
+RULES = (PROPORTIONAL, QUARTERS)
+CENT = Decimal("0.01")
+
+
+def conversion_rule() -> str:
+    """The conversion rule in force (`settings.KLA_DEKELA_CONVERSION`, proportional by default)."""
+    rule = getattr(settings, "KLA_DEKELA_CONVERSION", PROPORTIONAL)
+    if rule not in RULES:
+        raise ImproperlyConfigured(f"KLA_DEKELA_CONVERSION must be one of {RULES}, not {rule!r}")
+    return rule
+
+
+def suggested_points(*, met: int, total: int, max_points: Decimal, rule: str = PROPORTIONAL) -> Decimal:
+    """The points a question would get when `met` of `total` places meet its criterion.
+
+    0 when there is no place to count (total 0) or none meets it; the whole `max_points` when all do;
+    in between by `rule`, rounded half up to two decimals and never above `max_points`. Raises
+    ValueError for counts outside 0 <= met <= total or an unknown rule.
+    """
+    if rule not in RULES:
+        raise ValueError(f"unknown conversion rule {rule!r}")
+    if total < 0 or met < 0 or met > total:
+        raise ValueError(f"met {met} of {total} is not a share")
+    if total == 0 or met == 0:
+        return Decimal("0.00")
+    if met == total:
+        return Decimal(max_points).quantize(CENT, rounding=ROUND_HALF_UP)
+    share = Decimal(met) / Decimal(total)
+    if rule == QUARTERS:
+        share = (share * 4).to_integral_value(rounding=ROUND_FLOOR) / 4
+    return min(Decimal(max_points) * share, Decimal(max_points)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def gain_from_more(*, met: int, total: int, max_points: Decimal, more: int, rule: str = PROPORTIONAL) -> Decimal:
+    """How many points `more` additional places meeting the criterion would add (never past all of them)."""
+    now = suggested_points(met=met, total=total, max_points=max_points, rule=rule)
+    later = suggested_points(met=min(met + more, total), total=total, max_points=max_points, rule=rule)
+    return later - now
+
+
+def more_needed_for_full(*, met: int, total: int) -> int:
+    """How many more places must meet the criterion for the question's whole maximum."""
+    return max(total - met, 0)

@@ -1,0 +1,216 @@
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db import IntegrityError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from clusters.models import Evaluation
+from clusters.services import QuestionScoresChanged, StageClosed
+from core.conflicts import DATABASE_REFUSED, WriteRefused, write_refusals
+from core.imports import ImportRefused, TokenInvalid
+from core.spreadsheets import download
+from core.uploads import SpreadsheetUploadForm
+from core.versions import EditConflict
+from dekela import imports, scoring, selectors, services
+from dekela.exports import matrix_table
+from dekela.forms import CriteriaRowForm, MatrixFilterForm
+from dekela.models import Criterion
+from kelurahan.models import Kecamatan, Kelurahan
+
+SCOPES = {Criterion.Scope.KELURAHAN: "dekela:matrix", Criterion.Scope.KECAMATAN: "dekela:kecamatan-matrix"}
+
+
+def _year(year: int) -> int:
+    if year not in selectors.YEARS:
+        raise Http404
+    return year
+
+
+@require_GET
+@permission_required("dekela.view_criterionstatus", raise_exception=True)
+def matrix(request, year, scope):
+    """Kelurahan (grouped by kecamatan, paged by kecamatan) or kecamatan by criteria for one year, each cell
+    met / not met / unknown, filterable, with totals per kecamatan and for the city. Staff edit a row."""
+    year = _year(year)
+    criteria = list(Criterion.objects.for_scope(scope))
+    filter_form = MatrixFilterForm(request.GET or None, criteria=criteria)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    result = selectors.matrix(
+        year=year, scope=scope, kecamatan_id=filter_form.kecamatan_id() if filters else None,
+        criterion_id=filters.get("criterion"), status=filters.get("status") or "", page=request.GET.get("page", 1))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "dekela/matrix.html", {
+        "matrix": result, "year": year, "scope": scope, "filter_form": filter_form,
+        "can_edit": request.user.has_perm("dekela.change_criterionstatus"),
+        "query_string": query.urlencode(), "page_obj": result.page, "paginator": result.page.paginator,
+        "is_paginated": result.is_paged,
+        "other_years": [other for other in (year - 1, year + 1) if other in selectors.YEARS],
+        "is_kelurahan": scope == Criterion.Scope.KELURAHAN,
+    })
+
+
+@permission_required("dekela.change_criterionstatus", raise_exception=True)
+def row_edit(request, year, pk, scope):
+    """One matrix row (a kelurahan or kecamatan in one year): every recorded criterion's status, date and
+    note, saved at once; a row saved meanwhile by someone else is a 409 with the user's input kept."""
+    year = _year(year)
+    if scope == Criterion.Scope.KELURAHAN:
+        place = get_object_or_404(Kelurahan.objects.select_related("kecamatan"), pk=pk)
+        where = {"kelurahan": place}
+    else:
+        place = get_object_or_404(Kecamatan, pk=pk)
+        where = {"kecamatan": place}
+    back = f"{reverse(SCOPES[scope], args=[year])}?kecamatan={place.kecamatan_id if scope == 'kelurahan' else place.pk}"
+    if not place.is_active:
+        messages.error(request, _("%(place)s is inactive: its criteria cannot be changed.") % {"place": place})
+        return redirect(back)
+    criteria = [criterion for criterion in Criterion.objects.for_scope(scope) if criterion.is_recorded]
+    statuses = selectors.row_statuses(year=year, criteria=criteria, **where)
+    form = CriteriaRowForm(request.POST or None, criteria=criteria, statuses=statuses)
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid() and form.has_bad_version:
+            return HttpResponseBadRequest(_("This form was changed outside its page. Reload the page."))
+        if form.is_valid():
+            with write_refusals() as refusal:
+                count = services.criterion_statuses_save(year=year, changes=form.changes(), **where)
+            if not refusal:
+                messages.success(request, _("%(count)s criteria of %(place)s saved for %(year)s.")
+                                 % {"count": count, "place": place, "year": year})
+                return redirect(back)
+            if refusal.of(EditConflict):
+                form = _conflict_form(request.POST, criteria, year, where, refusal.error.pks)
+            else:
+                form.add_error(None, refusal.message({WriteRefused: str, IntegrityError: _(
+                    "Someone else recorded these criteria at the same moment. Reload the page and save again.")}))
+            status = refusal.status
+    return render(request, "dekela/row_form.html", {
+        "form": form, "place": place, "year": year, "scope": scope, "cancel_url": back,
+        "patbm_criteria": [c for c in Criterion.objects.for_scope(scope) if not c.is_recorded],
+    }, status=status)
+
+
+def _conflict_form(data, criteria, year, where, pks) -> CriteriaRowForm:
+    """The user's input kept, on the versions saved meanwhile, naming the criteria someone else changed."""
+    statuses = selectors.row_statuses(year=year, criteria=criteria, **where)
+    data = data.copy()
+    for criterion in criteria:
+        stored = statuses.get(criterion.pk)
+        data[f"version_{criterion.pk}"] = str(stored.version) if stored else ""
+    form = CriteriaRowForm(data, criteria=criteria, statuses=statuses)
+    form.is_valid()
+    changed = ", ".join(f"{c.short_name} ({statuses[c.pk].get_status_display() if c.pk in statuses else '—'})"
+                        for c in criteria if c.pk in pks)
+    form.add_error(None, _("Someone else saved these criteria while you were editing: %(criteria)s. Your input is "
+                           "kept below: save again to replace their entry, or cancel to keep it.")
+                   % {"criteria": changed})
+    return form
+
+
+@require_GET
+@permission_required("dekela.view_criterionstatus", raise_exception=True)
+@permission_required("clusters.view_selfassessment", raise_exception=True)
+def suggestions(request, year):
+    """The Kelana-Dekela questions of one evaluation: the share of kelurahan (kecamatan) meeting each
+    criterion, the points it would give under the conversion rule, and a button to take them."""
+    evaluation = get_object_or_404(Evaluation.objects.select_related("instrument"), year=year)
+    return render(request, "dekela/suggestions.html", {
+        "evaluation": evaluation, "suggestions": selectors.suggestions(evaluation), "rule": scoring.conversion_rule(),
+        "can_take": evaluation.is_self_assessment_open and request.user.has_perm("clusters.change_selfassessment"),
+    })
+
+
+@require_POST
+@permission_required("clusters.change_selfassessment", raise_exception=True)
+def suggestion_take(request, year):
+    """Writes one question's suggested points as its self-assessment score (through the clusters' service)."""
+    evaluation = get_object_or_404(Evaluation, year=year)
+    try:
+        pk, version = int(request.POST.get("question_score", "")), int(request.POST.get("version", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("This form was changed outside its page. Reload the page."))
+    with write_refusals() as refusal:
+        points = services.suggestion_take(evaluation=evaluation, question_score_pk=pk, version=version)
+    if not refusal:
+        messages.success(request, _("The suggested %(points)s points were taken.")
+                         % {"points": number_format(points, 2)})
+        return redirect("dekela:suggestions", year=year)
+    message = refusal.message({
+        QuestionScoresChanged: _("Someone else saved this question's score meanwhile: check it below and take the "
+                                 "suggestion again if it still applies."),
+        StageClosed: _("Scores can be changed only during the self-assessment stage."),
+        WriteRefused: str,
+        IntegrityError: DATABASE_REFUSED,
+    })
+    if isinstance(refusal.error, services.NoSuggestion):
+        return HttpResponseBadRequest(message)
+    return render(request, "dekela/suggestions.html", {
+        "evaluation": evaluation, "suggestions": selectors.suggestions(evaluation), "rule": scoring.conversion_rule(),
+        "can_take": evaluation.is_self_assessment_open, "error": message,
+    }, status=refusal.status)
+
+
+
+@require_GET
+@permission_required("dekela.view_criterionstatus", raise_exception=True)
+def matrix_export(request, year, scope, fmt):
+    """The matrix of one year (every active place, each criterion's status) as XLSX or CSV."""
+    year = _year(year)
+    header, rows = matrix_table(year=year, scope=scope)
+    return download(header, rows, file_stem=f"kriteria-{scope}-{year}", fmt=fmt, sheet_title=str(year))
+
+
+@require_GET
+@permission_required("dekela.view_criterionstatus", raise_exception=True)
+def coverage_over_time(request):
+    """Each criterion's share of active kelurahan (and kecamatan) meeting it, year by year."""
+    return render(request, "dekela/coverage.html", {
+        "tables": [selectors.coverage_over_time(Criterion.Scope.KELURAHAN),
+                   selectors.coverage_over_time(Criterion.Scope.KECAMATAN)],
+    })
+
+
+@permission_required("dekela.change_criterionstatus", raise_exception=True)
+def matrix_import(request, year, scope):
+    """Upload the matrix of one year (e.g. the exported one, edited); answers with a preview, writes nothing."""
+    year = _year(year)
+    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
+    preview, token = None, ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            preview = imports.matrix_preview(table=form.cleaned_data["table"], year=year, scope=scope,
+                                             file_name=Path(form.cleaned_data["file"].name).name)
+        except ImportRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            token = imports.preview_token(preview) if preview.can_confirm else ""
+    return render(request, "dekela/matrix_import.html", {
+        "form": form, "preview": preview, "token": token, "year": year, "scope": scope})
+
+
+@require_POST
+@permission_required("dekela.change_criterionstatus", raise_exception=True)
+def matrix_import_confirm(request, year, scope):
+    """Applies a previewed matrix import: every row or none; refuses rows changed since the preview."""
+    year = _year(year)
+    with write_refusals(TokenInvalid) as refusal:
+        file_name, saved = imports.matrix_import(token=request.POST.get("token", ""), year=year, scope=scope)
+    if not refusal:
+        messages.success(request, _("%(count)s rows imported from %(file)s.") % {"count": saved, "file": file_name})
+        return redirect(SCOPES[scope], year=year)
+    reason = refusal.message({
+        TokenInvalid: _("Nothing was saved: the preview has expired or is not valid. Upload the file again."),
+        imports.MatrixImportRefused: lambda refused: _(
+            "Nothing was saved: the criteria of %(places)s changed after the preview. Upload the file again to see "
+            "the current values.") % {"places": ", ".join(map(str, refused.places))},
+    })
+    return render(request, "dekela/matrix_import.html", {
+        "form": SpreadsheetUploadForm(), "preview": None, "token": "", "refusal": reason, "year": year,
+        "scope": scope}, status=refusal.status)

@@ -1,0 +1,183 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.versions import EditConflict
+from dekela import selectors, services
+from dekela.models import Criterion, CriterionStatus
+from dekela.services import StatusChange
+from kelurahan.models import Kecamatan, Kelurahan
+
+pytestmark = pytest.mark.django_db
+KELURAHAN = Criterion.Scope.KELURAHAN
+
+
+def _met(criterion, places, year=2025):
+    CriterionStatus.objects.bulk_create(
+        CriterionStatus(criterion=criterion, kelurahan=place, year=year, status="met") for place in places)
+
+
+def test_no_kelurahan_meeting_a_criterion_is_zero_of_68(forum_anak):
+    share = selectors.criterion_shares(2025, KELURAHAN)[forum_anak.pk]
+    assert (share.covered, share.total, share.percent) == (0, 68, 0)
+
+
+def test_all_68_kelurahan_meeting_a_criterion_is_100_percent(forum_anak, every_kelurahan):
+    _met(forum_anak, every_kelurahan)
+    share = selectors.criterion_shares(2025, KELURAHAN)[forum_anak.pk]
+    assert (share.covered, share.total, share.percent) == (68, 68, 100)
+    # Another year's records do not count.
+    assert selectors.criterion_shares(2024, KELURAHAN)[forum_anak.pk].covered == 0
+
+
+def test_a_deactivated_kelurahan_leaves_the_count_and_the_total(forum_anak, every_kelurahan):
+    _met(forum_anak, every_kelurahan[:10])
+    Kelurahan.objects.filter(pk=every_kelurahan[0].pk).update(is_active=False)
+    share = selectors.criterion_shares(2025, KELURAHAN)[forum_anak.pk]
+    assert (share.covered, share.total) == (9, 67)
+
+
+def test_not_met_and_unknown_do_not_count(forum_anak, every_kelurahan):
+    CriterionStatus.objects.create(criterion=forum_anak, kelurahan=every_kelurahan[0], year=2025, status="not_met")
+    CriterionStatus.objects.create(criterion=forum_anak, kelurahan=every_kelurahan[1], year=2025, status="unknown")
+    assert selectors.criterion_shares(2025, KELURAHAN)[forum_anak.pk].covered == 0
+
+
+def test_the_patbm_criterion_comes_from_the_patbm_records(demo, patbm_criterion):
+    # The 2019 demo: 2 of 68 kelurahan with a PATBM formed (terbentuk) or active.
+    share = selectors.criterion_shares(2025, KELURAHAN)[patbm_criterion.pk]
+    assert (share.covered, share.total) == (2, 68)
+
+
+def test_the_matrix_totals_per_kecamatan_and_city(demo, forum_anak, patbm_criterion, every_kelurahan):
+    first_kecamatan = every_kelurahan[0].kecamatan
+    in_first = [k for k in every_kelurahan if k.kecamatan_id == first_kecamatan.pk]
+    _met(forum_anak, in_first[:3])
+    result = selectors.matrix(year=2025, scope=KELURAHAN)
+    forum_column = [c.pk for c in result.criteria].index(forum_anak.pk)
+    patbm_column = [c.pk for c in result.criteria].index(patbm_criterion.pk)
+    assert result.city.shares[forum_column].covered == 3
+    assert result.city.shares[forum_column].total == 68
+    assert result.city.shares[patbm_column].covered == 2
+    group = next(g for g in result.groups if g.pk == first_kecamatan.pk)
+    assert (group.shares[forum_column].covered, group.shares[forum_column].total) == (3, len(in_first))
+    assert sum(g.shares[forum_column].total for g in result.groups) == 68
+    assert len(result.rows) == 68
+    row = next(r for r in result.rows if r.pk == in_first[0].pk)
+    assert row.cells[forum_column].status == "met"
+    assert {r.cells[patbm_column].status for r in result.rows} == {"met", "not_met"}
+    assert sum(r.cells[patbm_column].status == "met" for r in result.rows) == 2
+
+
+def test_the_matrix_filters_by_kecamatan_and_by_a_criterions_status(forum_anak, every_kelurahan):
+    _met(forum_anak, every_kelurahan[:2])
+    only = selectors.matrix(year=2025, scope=KELURAHAN, criterion_id=forum_anak.pk, status="met")
+    assert [r.pk for r in only.rows] == [k.pk for k in every_kelurahan[:2]]
+    assert only.city.shares[0].total == 68  # totals stay those of every kelurahan
+    kecamatan = every_kelurahan[-1].kecamatan
+    one = selectors.matrix(year=2025, scope=KELURAHAN, kecamatan_id=kecamatan.pk)
+    assert {r.group for r in one.rows} == {kecamatan.pk}
+    unknown = selectors.matrix(year=2025, scope=KELURAHAN, criterion_id=forum_anak.pk, status="unknown")
+    assert len(unknown.rows) == 66
+
+
+def test_the_matrix_leaves_out_a_deactivated_kelurahan(forum_anak, every_kelurahan):
+    Kelurahan.objects.filter(pk=every_kelurahan[0].pk).update(is_active=False)
+    result = selectors.matrix(year=2025, scope=KELURAHAN)
+    assert every_kelurahan[0].pk not in {r.pk for r in result.rows}
+    assert result.city.shares[0].total == 67
+
+
+def test_the_matrix_costs_the_same_queries_for_more_records(forum_anak, every_kelurahan):
+    with CaptureQueriesContext(connection) as empty:
+        selectors.matrix(year=2025, scope=KELURAHAN)
+    for criterion in Criterion.objects.for_scope(KELURAHAN).filter(source="recorded")[:5]:
+        _met(criterion, every_kelurahan[:20], year=2025)
+    with CaptureQueriesContext(connection) as full:
+        selectors.matrix(year=2025, scope=KELURAHAN)
+    assert len(full.captured_queries) == len(empty.captured_queries) <= 7
+
+
+def _change(criterion, status="met", version=None, date=None, note=""):
+    return StatusChange(criterion_id=criterion.pk, version=version, status=status, date=date, note=note)
+
+
+def test_a_row_save_records_new_statuses_and_skips_unchanged_ones(forum_anak, every_kelurahan):
+    kelurahan = every_kelurahan[0]
+    anggaran = Criterion.objects.get(code="KEL-ANGGARAN")
+    count = services.criterion_statuses_save(year=2025, kelurahan=kelurahan, changes=[
+        _change(forum_anak, date=dt.date(2025, 3, 1), note="SK Forum Anak"), _change(anggaran, status="unknown")])
+    assert count == 1
+    stored = CriterionStatus.objects.get()
+    assert (stored.criterion, stored.kelurahan, stored.status, stored.date, stored.note, stored.version) == (
+        forum_anak, kelurahan, "met", dt.date(2025, 3, 1), "SK Forum Anak", 1)
+    assert stored.history.count() == 1
+
+
+def test_a_row_save_from_the_loaded_version_updates_and_raises_it(forum_anak, every_kelurahan):
+    kelurahan = every_kelurahan[0]
+    services.criterion_statuses_save(year=2025, kelurahan=kelurahan, changes=[_change(forum_anak)])
+    services.criterion_statuses_save(year=2025, kelurahan=kelurahan, changes=[
+        _change(forum_anak, status="not_met", version=1)])
+    stored = CriterionStatus.objects.get()
+    assert (stored.status, stored.version, stored.history.count()) == ("not_met", 2, 2)
+
+
+def test_a_row_save_from_an_older_version_is_a_conflict_and_saves_nothing(forum_anak, every_kelurahan):
+    kelurahan = every_kelurahan[0]
+    anggaran = Criterion.objects.get(code="KEL-ANGGARAN")
+    services.criterion_statuses_save(year=2025, kelurahan=kelurahan, changes=[_change(forum_anak)])
+    services.criterion_statuses_save(year=2025, kelurahan=kelurahan, changes=[
+        _change(forum_anak, status="not_met", version=1)])
+    with pytest.raises(EditConflict) as conflict:
+        services.criterion_statuses_save(year=2025, kelurahan=kelurahan, changes=[
+            _change(anggaran), _change(forum_anak, status="unknown", version=1)])
+    assert conflict.value.pks == {forum_anak.pk}
+    assert list(CriterionStatus.objects.values_list("criterion__code", "status", "version")) == [
+        ("KEL-FORUM-ANAK", "not_met", 2)]
+
+
+def test_a_status_recorded_meanwhile_for_the_first_time_is_a_conflict(forum_anak, every_kelurahan):
+    kelurahan = every_kelurahan[0]
+    services.criterion_statuses_save(year=2025, kelurahan=kelurahan, changes=[_change(forum_anak)])
+    with pytest.raises(EditConflict):
+        services.criterion_statuses_save(year=2025, kelurahan=kelurahan, changes=[
+            _change(forum_anak, status="not_met", version=None)])
+
+
+def test_a_deactivated_kelurahan_takes_no_new_status(forum_anak, every_kelurahan):
+    kelurahan = every_kelurahan[0]
+    Kelurahan.objects.filter(pk=kelurahan.pk).update(is_active=False)
+    with pytest.raises(services.PlaceInactive):
+        services.criterion_statuses_save(year=2025, kelurahan=kelurahan, changes=[_change(forum_anak)])
+    assert not CriterionStatus.objects.exists()
+
+
+def test_the_patbm_criterion_and_the_other_scope_are_not_typed(patbm_criterion, every_kelurahan):
+    kelurahan = every_kelurahan[0]
+    for criterion in (patbm_criterion, Criterion.objects.get(code="KEC-FORUM-ANAK")):
+        with pytest.raises(services.NotRecordedHere):
+            services.criterion_statuses_save(year=2025, kelurahan=kelurahan, changes=[_change(criterion)])
+    assert not CriterionStatus.objects.exists()
+
+
+def test_kecamatan_criteria_are_recorded_per_kecamatan(reference_data):
+    kecamatan = Kecamatan.objects.order_by("code").first()
+    criterion = Criterion.objects.get(code="KEC-FORUM-ANAK")
+    services.criterion_statuses_save(year=2025, kecamatan=kecamatan, changes=[_change(criterion)])
+    share = selectors.criterion_shares(2025, Criterion.Scope.KECAMATAN)[criterion.pk]
+    assert (share.covered, share.total) == (1, Kecamatan.objects.filter(is_active=True).count())
+    result = selectors.matrix(year=2025, scope=Criterion.Scope.KECAMATAN)
+    assert result.rows[0].cells[0].status == "met"
+
+
+def test_coverage_over_time_gives_each_year_with_records(forum_anak, every_kelurahan):
+    _met(forum_anak, every_kelurahan[:3], year=2023)
+    _met(forum_anak, every_kelurahan[:5], year=2024)
+    Kelurahan.objects.filter(pk=every_kelurahan[0].pk).update(is_active=False)
+    result = selectors.coverage_over_time(KELURAHAN)
+    column = [c.pk for c in result.criteria].index(forum_anak.pk)
+    assert [(year, shares[column].covered, shares[column].total) for year, shares in result.years] == [
+        (2023, 2, 67), (2024, 4, 67)]
