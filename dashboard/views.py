@@ -1,8 +1,9 @@
 """The home page and the printable report: thin views over the dashboard's selectors and charts."""
 
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
@@ -13,16 +14,22 @@ from dashboard import charts, selectors
 from evidence.selectors import evidence_shares
 from kelurahan import charts as kelurahan_charts
 from kelurahan.selectors import coverage_totals, patbm_coverage
+from offices import charts as office_charts
+from offices import selectors as office_selectors
 
 
 @require_GET
-@permission_required("clusters.view_evaluation", raise_exception=True)
 def home(request):
-    """The dashboard: the latest result, the gap to Nindya, five charts and PATBM coverage.
+    """The dashboard: the latest result, the gap to Nindya, five charts and PATBM coverage. An office's
+    operator, who reads none of it, is sent to its questions.
 
     The template caches its body per data version, language and the permissions it shows links for;
     the figures are computed lazily, only when that cache misses.
     """
+    if not request.user.has_perm("clusters.view_evaluation"):
+        if request.user.has_perm("offices.answer_office_questions"):
+            return redirect("offices:my-questions")
+        raise PermissionDenied
     cached = page_cache(request, "dashboard", domains=("clusters", "kelurahan", "evidence"),
                         permissions=("clusters.add_evaluation", "clusters.add_fielddeduction", "kelurahan.view_patbm"))
     dashboard = SimpleLazyObject(selectors.dashboard)
@@ -65,6 +72,7 @@ def evaluation_report(request, year):
     coverage = coverage_totals(timeline=False)  # counted by the database: no kelurahan is read
     report_charts = charts.dashboard_charts(dashboard, focus=item)
     reasons = deduction_reasons(evaluation) if item.has_field_result else {}
+    offices_progress = office_selectors.progress(evaluation)
     context = {
         "evaluation": evaluation,
         "dashboard": dashboard,
@@ -77,5 +85,8 @@ def evaluation_report(request, year):
         "kecamatan_figure": kelurahan_charts.kecamatan_figure(coverage.by_kecamatan) if coverage.kecamatan else None,
         "generated_at": timezone.localtime(),
         "verification": verification_overview(evaluation, item.summary.self_assessment),
+        # Issue 19: how far each office is with its questions (none on the 2019-era framework).
+        "offices": offices_progress,
+        "offices_figure": office_charts.progress_figure(offices_progress) if offices_progress.offices else None,
     }
     return render(request, "dashboard/evaluation_report.html", context)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("kelurahan/", include("kelurahan.urls")),
     path("rencana/", include("planner.urls")),
+    path("", include("offices.urls")),
     path("", include("evidence.urls")),
     path("", include("clusters.urls")),
     path("", include("dashboard.urls")),

@@ -20,6 +20,7 @@ from tests.test_permissions import (
     STAFF,
     World,
     _evidence_world,
+    _operator_world,
     _planner_world,
     _question_verifying,
 )
@@ -28,7 +29,7 @@ CHARTS = ["chart-standing", "chart-clusters", "chart-years", "chart-losses", "ch
 WIDTHS = [360, 1366, 1920]
 # Downloads, not pages.
 DOWNLOADS = {"clusters:evaluation-export", "clusters:score-import-template", "kelurahan:patbm-export",
-             "evidence:zip", "evidence:file", "evidence:thumbnail"}
+             "evidence:zip", "evidence:file", "evidence:thumbnail", "offices:file"}
 USERNAMES = {ADMIN: "admin", STAFF: "staf"}
 
 # Each chart (its drawing) inside its container, and the first element after it in the document that
@@ -99,7 +100,7 @@ def _demo_world() -> World:
                   deduction=deduction,
                   kelurahan=Kelurahan.objects.get(code="32.71.01.1001"),
                   empty_kecamatan=Kecamatan.objects.create(code="32.71.09", name="Kecamatan Kosong"))
-    world = _evidence_world(_planner_world(world))
+    world = _operator_world(_evidence_world(_planner_world(world)))
     # A second scenario with a long name, so the comparison has two columns to fit.
     second = Scenario.objects.get(pk=world.scenario.pk)
     second.pk = None
