@@ -28,8 +28,12 @@ class OperatorAdmin(SimpleHistoryAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "office__name"]
     autocomplete_fields = ["user"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"] if obj else []  # an operator account moves offices; another user gets an account of its own
+
     def save_model(self, request, obj, form, change):
-        operator_assign(user=obj.user, office=obj.office)
+        # Through the service: the user is put in the Operator OPD role as well.
+        obj.pk = operator_assign(user=obj.user, office=obj.office).pk
 
 
 @admin.register(OfficeDeadline)

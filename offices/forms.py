@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters import scoring
 from clusters.models import QuestionScore
-from core.forms import DecimalInput, HiddenDecimalInput, LocalDecimalField, MarksInvalidFields
+from core.forms import DecimalInput, HiddenDecimalInput, LocalDecimalField, MarksInvalidFields, column_char_field
+from offices.models import AnswerReview
 
 VERSION = {"widget": forms.HiddenInput, "min_value": 0, "max_value": 2 ** 31 - 1}
 
@@ -16,8 +17,8 @@ class AnswerForm(MarksInvalidFields, forms.Form):
 
     score = LocalDecimalField(label=_("Score"), required=False, max_digits=6, decimal_places=2,
                               widget=DecimalInput(attrs={"class": "form-control text-end"}))
-    evidence = forms.CharField(label=_("Evidence note"), required=False,
-                               widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+    evidence = column_char_field(QuestionScore._meta.get_field("evidence"), label=_("Evidence note"),
+                                 required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
     version = forms.IntegerField(**VERSION)
     seen_score = LocalDecimalField(required=False, max_digits=6, decimal_places=2, widget=HiddenDecimalInput)
     seen_evidence = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
@@ -61,9 +62,9 @@ class ReviewForm(MarksInvalidFields, forms.Form):
     APPROVE, RETURN = "approve", "return"
 
     action = forms.ChoiceField(choices=[(APPROVE, _("Approve")), (RETURN, _("Return"))], widget=forms.HiddenInput)
-    note = forms.CharField(label=_("Note for the office"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-                           help_text=_("Required to return the answer: what the office should fix."))
+    note = column_char_field(AnswerReview._meta.get_field("note"), label=_("Note for the office"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+                             help_text=_("Required to return the answer: what the office should fix."))
     version = forms.IntegerField(**VERSION)
 
     def clean(self):
