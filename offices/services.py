@@ -27,6 +27,7 @@ from offices.models import AnswerReview, DataSource, Operator
 from planner.models import Office
 
 DATA_SOURCES_CSV = Path(__file__).resolve().parent / "data" / "data_sources_bogor.csv"
+REASON_LENGTH = QuestionScore.history.model._meta.get_field("history_change_reason").max_length
 
 
 class NotYourQuestion(WriteRefused):
@@ -93,7 +94,8 @@ def operator_answer_save(*, operator: Operator, question_score: QuestionScore, v
     if review is not None and review.status == AnswerReview.Status.APPROVED:
         raise AnswerApproved(f"question score {question_score.pk} is approved")
     was_finished = _office_finished(evaluation, operator.office)
-    reason = _("Answered by %(office)s") % {"office": operator.office.name}
+    # The history's reason column holds 100 characters; an office's name may take 120.
+    reason = (_("Answered by %(office)s") % {"office": operator.office.name})[:REASON_LENGTH]
     question_scores_update(self_assessment=question_score.self_assessment, reason=reason, changes=[ScoreChange(
         pk=question_score.pk, version=version, score=score, evidence=evidence, fields=fields,
         seen_score=seen_score, seen_evidence=seen_evidence)])
@@ -156,8 +158,7 @@ def answer_review(*, question_score: QuestionScore, approve: bool, note: str, ve
         review.version += 1
     review.status = AnswerReview.Status.APPROVED if approve else AnswerReview.Status.RETURNED
     review.note = note
-    review._history_user = user
-    review._change_reason = note
+    review._history_user = user  # the note is the history record's own field: no reason to repeat it
     review.save()
     if not approve:
         question, office = str(current.question), review.answered_by_office

@@ -70,3 +70,12 @@ def test_another_office_s_question_is_refused_by_the_service(operator_user, disd
     assert not AnswerReview.objects.exists()
     evaluation = Evaluation.objects.get(year=2026)
     assert evaluation.self_assessments.get(indicator__code="4").score is None
+
+
+def test_an_office_with_a_long_name_answers_within_the_history_reasons_column(operator_user, dinkes_question):
+    operator = Operator.objects.get(user=operator_user)
+    Office.objects.filter(pk=operator.office_id).update(name="Dinas Kesehatan " + "x" * 104)
+    operator.refresh_from_db()
+    services.operator_answer_save(operator=operator, question_score=dinkes_question, version=1, score=D("1"),
+                                  evidence="", fields=frozenset({"score"}), user=operator_user)
+    assert len(dinkes_question.history.first().history_change_reason) == 100
