@@ -30,6 +30,7 @@ run: $(VENV)/.runtime-installed node_modules/.package-lock.json
 	DEBUG=1 $(PY) manage.py migrate --verbosity 0
 	DEBUG=1 $(PY) manage.py load_reference_data
 	DEBUG=1 $(PY) manage.py load_planner_defaults
+	DEBUG=1 $(PY) manage.py load_office_defaults
 	@# Loads the demo into an empty database only; any other database is left as it is, with one line saying so.
 	DEBUG=1 $(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
@@ -64,7 +65,7 @@ lint: $(VENV)/.dev-installed
 
 # After changing UI text: `make messages`, translate the new entries in each django.po, `make messages` again.
 # Each app keeps its own catalogue (<app>/locale for core, clusters, dashboard, kelurahan, planner); locale/ has the shared templates.
-MESSAGE_DIRS := core clusters dashboard dekela evidence kelurahan planner
+MESSAGE_DIRS := core clusters dashboard dekela evidence kelurahan offices planner
 messages: $(VENV)/.dev-installed
 	DEBUG=1 $(PY) manage.py makemessages --locale id --no-obsolete --ignore ".venv/*" --ignore "node_modules/*" \
 		--ignore "tests/*" $(foreach dir,$(MESSAGE_DIRS),--ignore "$(dir)/*")

@@ -212,8 +212,10 @@ def question_scores_edit(request, year, code):
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
     # The page as opened (not a form sent back) is cached; its questions are read only on a miss.
+    # The offices' review link on each question shows by its permission (a name, not an import of offices).
     cached = page_cache(request, "question-scores", domains=("clusters",), vary=(year, code),
-                        permissions=("clusters.change_selfassessment",)) if request.method == "GET" else None
+                        permissions=("clusters.change_selfassessment", "offices.view_answerreview")) \
+        if request.method == "GET" else None
     evaluation = get_object_or_404(Evaluation, year=year)
     row = selectors.indicator_self_assessment(evaluation, code)
     if row is None or not row.scored_by_questions:

@@ -1,8 +1,10 @@
-"""The three roles, as Django groups with model permissions.
+"""The four roles, as Django groups with model permissions.
 
 Views check these permissions on the server; the groups are created by `load_reference_data`. Each app
 of the project says in its AppConfig which of its models staff write (`staff_writes`); the task force
-reads every model of those apps, and admins may do everything with them and with the user accounts.
+reads every model of those apps, and admins may do everything with them and with the user accounts. An
+office's operator (Operator OPD) gets only what apps declare in `operator_permissions` (codenames of their
+own), so every page that asks for another permission refuses it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.db.models import Q
 STAFF = "Staf DPMPPA"
 TASK_FORCE = "Gugus Tugas"
 ADMIN = "Admin"
+OPERATOR = "Operator OPD"
 
 
 
@@ -41,6 +44,15 @@ def _staff_write_permissions():
     return Permission.objects.filter(query)
 
 
+def _operator_permissions():
+    query = Q(pk__in=[])
+    for config in apps.get_app_configs():
+        codenames = getattr(config, "operator_permissions", ())
+        if codenames:
+            query |= Q(content_type__app_label=config.label, codename__in=list(codenames))
+    return Permission.objects.filter(query)
+
+
 def _admin_permissions():
     return Permission.objects.filter(
         Q(content_type__app_label__in=list(staff_writes())) | Q(content_type__app_label="auth")
@@ -58,6 +70,7 @@ def roles_ensure() -> dict[str, bool]:
         TASK_FORCE: _view_permissions(),
         STAFF: _view_permissions() | _staff_write_permissions(),
         ADMIN: _admin_permissions(),
+        OPERATOR: _operator_permissions(),
     }
     created_flags = {}
     for name, permissions in wanted.items():

@@ -21,6 +21,7 @@ from clusters.models import Evaluation, FieldDeduction, Instrument, SelfAssessme
 from clusters.services import evaluation_create
 from core import roles
 from kelurahan.models import Kelurahan, Patbm
+from offices.services import operator_assign_to
 
 
 class DemoRefused(Exception):
@@ -33,6 +34,7 @@ class DemoUser:
     password: str
     role: str
     is_admin: bool = False
+    office: str = ""  # an operator's office (Operator OPD)
 
 
 # Documented demo logins; created only by `load_demo`, which leaves a database with real evaluations alone.
@@ -40,6 +42,8 @@ DEMO_USERS = [
     DemoUser("admin", "demo-admin-2019", roles.ADMIN, is_admin=True),
     DemoUser("staf", "demo-staf-2019", roles.STAFF),
     DemoUser("gugus", "demo-gugus-2019", roles.TASK_FORCE),
+    # Answers the questions whose data source is Dinkes, once an evaluation on the 2024 instrument exists.
+    DemoUser("dinkes", "demo-dinkes-2019", roles.OPERATOR, office="Dinas Kesehatan"),
 ]
 
 # Self-assessment as a share of each indicator's maximum, per year and cluster.
@@ -117,6 +121,8 @@ def demo_users_ensure() -> list[DemoUser]:
         user.is_superuser = demo_user.is_admin
         user.save()
         user.groups.set([Group.objects.get(name=demo_user.role)])
+        if demo_user.office:
+            operator_assign_to(user=user, office_name=demo_user.office)
     return DEMO_USERS
 
 

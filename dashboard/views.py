@@ -1,8 +1,9 @@
 """The home page and the printable report: thin views over the dashboard's selectors and charts."""
 
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
@@ -14,16 +15,22 @@ from dashboard import charts, selectors
 from evidence.selectors import evidence_shares
 from kelurahan import charts as kelurahan_charts
 from kelurahan.selectors import coverage_totals, patbm_coverage
+from offices import charts as office_charts
+from offices import selectors as office_selectors
 
 
 @require_GET
-@permission_required("clusters.view_evaluation", raise_exception=True)
 def home(request):
-    """The dashboard: the latest result, the gap to Nindya, five charts and PATBM coverage.
+    """The dashboard: the latest result, the gap to Nindya, five charts and PATBM coverage. An office's
+    operator, who reads none of it, is sent to its questions.
 
     The template caches its body per data version, language and the permissions it shows links for;
     the figures are computed lazily, only when that cache misses.
     """
+    if not request.user.has_perm("clusters.view_evaluation"):
+        if request.user.has_perm("offices.answer_office_questions"):
+            return redirect("offices:my-questions")
+        raise PermissionDenied
     cached = page_cache(request, "dashboard", domains=("clusters", "kelurahan", "evidence"),
                         permissions=("clusters.add_evaluation", "clusters.add_fielddeduction", "kelurahan.view_patbm"))
     dashboard = SimpleLazyObject(selectors.dashboard)
@@ -59,7 +66,7 @@ def evaluation_report(request, year):
     dashboard as it stood for that year, the evaluation's losses with the jurors' reasons, and
     PATBM coverage per kecamatan today. Its body is cached per data version, language, permission and
     day (it says the date); the header and footer give the time of each request."""
-    cached = page_cache(request, "evaluation-report", domains=("clusters", "kelurahan"),
+    cached = page_cache(request, "evaluation-report", domains=("clusters", "evidence", "kelurahan", "offices"),
                         permissions=("clusters.change_selfassessment",), vary=(year, timezone.localdate()))
     evaluation = get_object_or_404(
         Evaluation.objects.select_related("instrument").annotate(scored=Count("self_assessments__score")), year=year)
@@ -77,6 +84,7 @@ def _report(evaluation) -> dict:
     shown = selectors.report_kecamatan(coverage.kecamatan)
     report_charts = charts.dashboard_charts(dashboard, focus=item)
     reasons = deduction_reasons(evaluation) if item.has_field_result else {}
+    offices_progress = office_selectors.progress(evaluation)
     return {
         "dashboard": dashboard,
         "item": item,
@@ -88,4 +96,7 @@ def _report(evaluation) -> dict:
         "kecamatan_figure": kelurahan_charts.kecamatan_figure(
             {item.name: item.coverage for item in shown.kecamatan}) if shown.kecamatan else None,
         "verification": verification_overview(evaluation, item.summary.self_assessment),
+        # Issue 19: how far each office is with its questions (none on the 2019-era framework).
+        "offices": offices_progress,
+        "offices_figure": office_charts.progress_figure(offices_progress) if offices_progress.offices else None,
     }

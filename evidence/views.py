@@ -230,10 +230,15 @@ def file_download(request, year, pk):
     version = selectors.evaluation_file(evaluation, pk)
     if version is None:
         raise Http404
+    return file_response(version, attachment=request.GET.get("unduh") == "1")
+
+
+def file_response(version, *, attachment: bool = False) -> FileResponse:
+    """One version's file with its kind's headers, inline where the kind shows inline (PDF, images) unless
+    `attachment`; for every view that sends an evidence file after its own permission check."""
     kind = version.file_kind
-    attachment = not kind.inline or request.GET.get("unduh") == "1"
-    response = FileResponse(version.file.open("rb"), content_type=kind.mime, as_attachment=attachment,
-                            filename=version.download_name)
+    response = FileResponse(version.file.open("rb"), content_type=kind.mime,
+                            as_attachment=attachment or not kind.inline, filename=version.download_name)
     _file_headers(response, kind)
     return response
 

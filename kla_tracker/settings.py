@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "evidence",
     "kelurahan",
     "planner",
+    "offices",
 ]
 
 MIDDLEWARE = [
@@ -299,3 +300,18 @@ if os.environ.get("EVIDENCE_S3_BUCKET"):
             "querystring_auth": True,
         },
     }
+
+# Notifications of the office accounts (an answer returned to an office, an office that has answered
+# everything): sent only where an email server is configured; the console in development.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kla-tracker@localhost")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:  # no server configured: nothing is sent
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"

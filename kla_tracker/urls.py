@@ -22,6 +22,7 @@ urlpatterns = [
     path("kelurahan/", include("kelurahan.urls")),
     path("rencana/", include("planner.urls")),
     path("dekela/", include("dekela.urls")),
+    path("", include("offices.urls")),
     path("", include("evidence.urls")),
     path("", include("clusters.urls")),
     path("", include("dashboard.urls")),

@@ -63,3 +63,25 @@ def admin_user_role(reference_data):
 @pytest.fixture
 def instrument_2024(reference_data):
     return Instrument.objects.get(code=Instrument.INSTRUMENT_2024)
+
+
+@pytest.fixture
+def office_defaults(reference_data):
+    """The planner's offices and the data-source mapping of Kota Bogor (Dinkes → Dinas Kesehatan, ...)."""
+    from offices.services import data_sources_load
+    from planner.services import planner_defaults_load
+
+    planner_defaults_load(report=LoadReport())
+    data_sources_load(report=LoadReport())
+
+
+@pytest.fixture
+def operator_user(office_defaults):
+    """An operator of Dinas Kesehatan (Operator OPD): answers the questions whose data source is Dinkes."""
+    from offices.services import operator_assign
+    from planner.models import Office
+
+    user = get_user_model().objects.create_user(username="operator-dinkes", password="test-password-123",
+                                                email="dinkes@example.go.id")
+    operator_assign(user=user, office=Office.objects.get(name="Dinas Kesehatan"))
+    return user

@@ -1,4 +1,5 @@
-"""Every named URL of the project, for every role: anonymous, Gugus Tugas, Staf DPMPPA, Admin.
+"""Every named URL of the project, for every role: anonymous, Gugus Tugas, Staf DPMPPA, Admin and an
+office's operator (Operator OPD of Dinas Kesehatan), who is refused every page but its own.
 
 ROUTES must hold an entry for each named route (admin/, auth and language routes aside); a new
 route without one fails `test_every_route_has_an_entry`. An entry says how to build the URL from the
@@ -35,16 +36,21 @@ from evidence import services as evidence_services
 from evidence.models import EvidenceDocument, EvidenceFile
 from kelurahan import imports as patbm_imports
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
+from offices import services as office_services
+from offices.models import AnswerReview, Operator
 from planner.models import Office, Scenario, ScenarioItem
 
-ANONYMOUS, TASK_FORCE, STAFF, ADMIN = "anonymous", "task_force", "staff", "admin"
-ROLES = (TASK_FORCE, STAFF, ADMIN)
-EVERYONE = frozenset(ROLES)
+ANONYMOUS, TASK_FORCE, STAFF, ADMIN, OPERATOR = "anonymous", "task_force", "staff", "admin", "operator"
+ROLES = (TASK_FORCE, STAFF, ADMIN, OPERATOR)
+# The roles that read the evaluation; an operator is not one of them (it reads its office's questions only).
+EVERYONE = frozenset({TASK_FORCE, STAFF, ADMIN})
 WRITERS = frozenset({STAFF, ADMIN})
 ADMINS = frozenset({ADMIN})
+OPERATORS = frozenset({OPERATOR})
 NOBODY = frozenset()
 
-USER_FIXTURES = {TASK_FORCE: "task_force_user", STAFF: "staff_user", ADMIN: "admin_user_role"}
+USER_FIXTURES = {TASK_FORCE: "task_force_user", STAFF: "staff_user", ADMIN: "admin_user_role",
+                 OPERATOR: "operator_user"}
 # Routes of Django itself, checked by Django: admin (own permission system), log in/out, password, language.
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_NAMES = {
@@ -68,6 +74,8 @@ class World:
     office: Office | None = None
     document: EvidenceDocument | None = None  # a PDF of question_year's indicator 1, first question
     image: EvidenceFile | None = None  # a PNG beside it (it has a thumbnail)
+    operator_score: QuestionScore | None = None  # a Dinkes question of question_year, answered by the operator
+    operator_file: EvidenceFile | None = None  # a PDF the operator attached to it
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,7 @@ class Route:
     post_data: Callable[[World], dict] | None = None
     writes: bool = True  # False: a POST that only answers (an import preview), checked for no change
     get_redirects_to: str | None = None  # a GET for the roles in `get` is sent on to this page (no 200)
+    redirects: dict = None  # {role: page} a GET of these roles (not in `get`) is sent on to
 
 
 def _deduction_form(world):
@@ -158,7 +167,8 @@ def _patbm_import_token(world):
 
 
 ROUTES: dict[str, Route] = {
-    "dashboard:home": Route(),
+    # An office's operator reads none of the dashboard: it is sent to its questions.
+    "dashboard:home": Route(redirects={OPERATOR: "offices:my-questions"}),
     "clusters:evaluation-list": Route(),
     "clusters:evaluation-create": Route(get=ADMINS, post=ADMINS, post_data=lambda world: {
         "confirm_year": "2023", "instrument": str(Instrument.objects.get(code=Instrument.INSTRUMENT_2024).pk),
@@ -282,6 +292,20 @@ ROUTES: dict[str, Route] = {
     "dekela:suggestions": Route(kwargs=lambda w: {"year": w.question_year}),
     "dekela:suggestion-take": Route(kwargs=lambda w: {"year": w.question_year}, get=NOBODY, post=WRITERS,
                                     post_data=lambda w: _suggestion_take_form(w)),
+    # --- issue 19: office accounts (an operator sees its own office's questions and nothing else) ---
+    "offices:my-questions": Route(get=OPERATORS),
+    "offices:answer": Route(
+        kwargs=lambda w: {"year": w.question_year, "pk": w.operator_score.pk}, get=OPERATORS, post=OPERATORS,
+        post_data=lambda w: _answer_form(w),
+    ),
+    "offices:file": Route(kwargs=lambda w: {"year": w.question_year, "pk": w.operator_file.pk}, get=OPERATORS),
+    "offices:progress": Route(kwargs=lambda w: {"year": w.question_year}),
+    "offices:review-list": Route(kwargs=lambda w: {"year": w.question_year}),
+    "offices:review": Route(
+        kwargs=lambda w: {"year": w.question_year, "pk": w.operator_score.pk}, post=WRITERS,
+        post_data=lambda w: {"action": "return", "note": "Lampirkan SK.",
+                             "version": str(AnswerReview.objects.get(question_score=w.operator_score).version)},
+    ),
 }
 
 
@@ -317,6 +341,14 @@ def _suggestion_take_form(world):
     row = QuestionScore.objects.get(self_assessment__evaluation__year=world.question_year,
                                     self_assessment__indicator__code="26", question__code="15")
     return {"question_score": str(row.pk), "version": str(row.version)}
+
+
+
+def _answer_form(world):
+    score = QuestionScore.objects.get(pk=world.operator_score.pk)
+    return {"action": "answer", "score": "0,5", "evidence": "Profil kesehatan 2020", "version": str(score.version),
+            "seen_score": str(score.score), "seen_evidence": score.evidence}
+
 
 
 def _planner_form(world, action="save"):
@@ -376,7 +408,7 @@ def test_every_route_has_an_entry():
 
 
 @pytest.fixture
-def world(reference_data):
+def world(reference_data, operator_user):
     # Reference data only (not the whole demo): this file runs each route for each role.
     evaluation_create(year=2019)
     verifying = evaluation_create(year=2020, is_sample=True)
@@ -398,7 +430,32 @@ def world(reference_data):
         kelurahan=Kelurahan.objects.get(code="32.71.01.1001"),
         empty_kecamatan=Kecamatan.objects.create(code="32.71.09", name="Kecamatan Kosong"),
     )
-    return _evidence_world(_planner_world(world))
+    return _operator_world(_evidence_world(_planner_world(world)))
+
+
+def _operator_world(world):
+    """The operator of Dinas Kesehatan has answered indicator 1's question 2l (Dinkes) and attached a PDF."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
+
+    from core.loading import LoadReport
+    from tests.evidence import files
+
+    office_services.data_sources_load(report=LoadReport())
+    operator = Operator.objects.filter(office__name="Dinas Kesehatan").first()
+    if operator is None:  # a world without the operator_user fixture (the browser's layout walk)
+        user = get_user_model().objects.create_user(username="operator-dunia", password="test-password-123")
+        operator = office_services.operator_assign(user=user, office=Office.objects.get(name="Dinas Kesehatan"))
+    score = QuestionScore.objects.get(self_assessment__evaluation__year=world.question_year,
+                                      self_assessment__indicator__code="1", question__code="2l")
+    office_services.operator_answer_save(operator=operator, question_score=score, version=score.version,
+                                         score=D("1"), evidence="", fields=frozenset({"score"}), user=operator.user)
+    world.operator_score = score
+    document, = office_services.operator_evidence_add(
+        operator=operator, question_score=score, user=operator.user,
+        uploads=[evidence_services.Upload(ContentFile(files.pdf()), "profil.pdf", filetypes.PDF)])
+    world.operator_file = document.files.get()
+    return world
 
 
 def _evidence_world(world):
@@ -448,6 +505,7 @@ def _snapshot():
         sorted(EvidenceDocument.objects.values_list("pk", "title", "removed_at", "version")),
         sorted(EvidenceFile.objects.values_list("pk", flat=True)),
         sorted(CriterionStatus.objects.values_list("pk", "status", "date", "note", "version")),
+        sorted(AnswerReview.objects.values_list("pk", "status", "note", "answered_by_office_id", "version")),
     )
 
 
@@ -474,7 +532,9 @@ def test_get_is_allowed_exactly_for_the_roles_in_the_table(client, world, reques
     before = _snapshot()
     response = client.get(_url(name, world))
     status = response.status_code
-    if role in route.get and route.get_redirects_to:
+    if role in (route.redirects or {}):
+        assert (status, response.url) == (302, reverse(route.redirects[role])), (name, role, status)
+    elif role in route.get and route.get_redirects_to:
         assert (status, response.url) == (302, reverse(route.get_redirects_to)), (name, role, status)
     elif role in route.get:
         assert status == 200, (name, role, status)
@@ -494,8 +554,12 @@ def test_post_is_refused_with_nothing_changed_unless_the_role_may_write(client, 
     if role in route.post:
         assert status in (200, 302), (name, role, status)
         return
-    # Gugus Tugas (and staff on admin-only routes) get 403 on every write; GET-only pages answer 405.
-    assert status == (403 if route.post_data else 405), (name, role, status)
+    # Gugus Tugas (staff on admin-only routes, an operator anywhere but its own pages) get 403 on every write;
+    # GET-only pages answer 405.
+    if route.post_data or role in route.get:
+        assert status == (403 if route.post_data else 405), (name, role, status)
+    else:  # a role that may not even read the page: refused before the method is looked at, or after
+        assert status in (403, 405), (name, role, status)
     assert _snapshot() == before
 
 

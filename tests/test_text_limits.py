@@ -12,13 +12,14 @@ from django.urls import reverse
 from clusters.models import Evaluation
 from clusters.services import evaluation_stage_change
 
-PROJECT_APPS = ("core", "clusters", "kelurahan", "planner", "kla_tracker")
+PROJECT_APPS = ("core", "clusters", "kelurahan", "planner", "offices", "kla_tracker")
 
 # Plain text fields that are never stored in a column, and why.
 NOT_STORED = {
     ("kelurahan.forms.KelurahanFilterForm", "q"): "a search term",
     ("clusters.forms.SelfAssessmentForm", "seen_evidence"): "the note as loaded, compared, not saved",
     ("clusters.forms.QuestionScoreForm", "seen_evidence"): "the note as loaded, compared, not saved",
+    ("offices.forms.AnswerForm", "seen_evidence"): "the note as loaded, compared, not saved",
     # Django's log-in forms (username limited by the user model, password checked, never saved).
     ("core.forms.LoginForm", "username"): "checked against the users, not saved",
     ("core.forms.LoginForm", "password"): "checked against the users, not saved",

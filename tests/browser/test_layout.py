@@ -12,14 +12,16 @@ from django.urls import reverse
 from clusters.models import FieldDeduction, Instrument
 from clusters.services import evaluation_create
 from kelurahan.models import Kecamatan, Kelurahan
-from planner.models import Scenario
+from planner.models import Office, Scenario
 from tests.browser.conftest import log_in
 from tests.test_permissions import (
     ADMIN,
+    OPERATOR,
     ROUTES,
     STAFF,
     World,
     _evidence_world,
+    _operator_world,
     _planner_world,
     _question_verifying,
 )
@@ -29,8 +31,8 @@ WIDTHS = [360, 1366, 1920]
 # Downloads, not pages.
 DOWNLOADS = {"clusters:evaluation-export", "clusters:score-import-template", "kelurahan:patbm-export",
              "evidence:zip", "evidence:file", "evidence:thumbnail", "dekela:matrix-export",
-             "dekela:kecamatan-matrix-export"}
-USERNAMES = {ADMIN: "admin", STAFF: "staf"}
+             "dekela:kecamatan-matrix-export", "offices:file"}
+USERNAMES = {ADMIN: "admin", STAFF: "staf", OPERATOR: "dinkes"}
 
 # Each chart (its drawing) inside its container, and the first element after it in the document that
 # sits under it (overlapping horizontally) starting below the drawing.
@@ -100,7 +102,7 @@ def _demo_world() -> World:
                   deduction=deduction,
                   kelurahan=Kelurahan.objects.get(code="32.71.01.1001"),
                   empty_kecamatan=Kecamatan.objects.create(code="32.71.09", name="Kecamatan Kosong"))
-    world = _evidence_world(_planner_world(world))
+    world = _operator_world(_evidence_world(_planner_world(world)))
     # A second scenario with a long name, so the comparison has two columns to fit.
     second = Scenario.objects.get(pk=world.scenario.pk)
     second.pk = None
@@ -116,7 +118,11 @@ def _pages(world, role) -> list[str]:
         if name in DOWNLOADS or role not in route.get:
             continue
         urls.append(reverse(name, kwargs=route.kwargs(world)))
+    if role == OPERATOR:  # its own pages only: every other one is refused
+        return urls
     urls.append(reverse("clusters:evaluation-detail", kwargs={"year": 2018}))
+    urls.append(reverse("offices:review-list", kwargs={"year": world.question_year})
+                + f"?kantor={Office.objects.get(name='Dinas Kesehatan').pk}")
     urls.append(reverse("planner:scenario-compare") + "?" + "&".join(f"ids={pk}" for pk in world.compare_ids))
     if role == ADMIN:
         urls.append(reverse("admin:index"))
@@ -155,7 +161,7 @@ MEASURE = """(phone) => {
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("role", [ADMIN, STAFF])
+@pytest.mark.parametrize("role", [ADMIN, STAFF, OPERATOR])
 def test_no_page_is_wider_than_the_screen_and_no_cell_is_cut_off(live_server, chromium, demo, artifacts, role):
     world = _demo_world()
     urls = _pages(world, role)

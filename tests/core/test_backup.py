@@ -128,7 +128,7 @@ def test_a_backup_missing_records_its_manifest_counts_is_refused(demo, tmp_path)
     data = read_archive(path)
     data["records"] = [record for record in data["records"] if record["model"] != "auth.user"]
     rewrite_archive(path, data=data)
-    _assert_refused(path, r"incomplete.*auth\.user: 0 of 3")
+    _assert_refused(path, r"incomplete.*auth\.user: 0 of 4")  # the four demo logins
 
 
 def test_a_backup_changed_after_writing_is_refused(demo, tmp_path):
@@ -174,7 +174,7 @@ def test_restore_shows_what_it_replaces_and_asks_first(demo, tmp_path, monkeypat
     assert len(questions) == 1
     # Counts now and in the file, per model, before anything is replaced.
     assert re.search(r"clusters\.evaluation\s+4\s+3\n", out.getvalue())
-    assert re.search(r"auth\.user\s+3\s+3\n", out.getvalue())
+    assert re.search(r"auth\.user\s+4\s+4\n", out.getvalue())  # the four demo logins
     assert Evaluation.objects.count() == 4
 
     monkeypatch.setattr("builtins.input", answer("yes"))
@@ -188,7 +188,7 @@ def test_the_backup_file_is_readable_by_its_owner_only(demo, tmp_path):
     path.chmod(0o644)  # an existing file is replaced, not written through its old mode
     call_command("backup", str(path), stdout=io.StringIO())
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert read_archive(path)["manifest"]["counts"]["auth.user"] == 3
+    assert read_archive(path)["manifest"]["counts"]["auth.user"] == 4  # the four demo logins
     assert [p.name for p in tmp_path.iterdir()] == ["backup.zip"]  # no temporary file left
 
 

@@ -57,7 +57,8 @@ def test_demo_users_log_in_with_the_printed_passwords_and_have_their_roles(demo)
         assert list(user.groups.values_list("name", flat=True)) == [demo_user.role]
     admin = users["admin"]
     assert admin.is_staff and admin.is_superuser
-    assert {u.role for u in DEMO_USERS} == {roles.ADMIN, roles.STAFF, roles.TASK_FORCE}
+    assert {u.role for u in DEMO_USERS} == {roles.ADMIN, roles.STAFF, roles.TASK_FORCE, roles.OPERATOR}
+    assert users["dinkes"].operator.office.name == "Dinas Kesehatan"
 
 
 def test_load_demo_twice_changes_nothing(demo, capsys):

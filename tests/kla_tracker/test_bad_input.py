@@ -404,3 +404,106 @@ def test_a_guessed_document_or_file_id_is_not_found(client, task_force_user, evi
     client.force_login(task_force_user)
     for name in ("evidence:document", "evidence:file", "evidence:thumbnail"):
         assert client.get(reverse(name, args=[2026, pk])).status_code == 404
+
+
+# --- issue 19: an operator's answer and DPMPPA's review ---
+
+@pytest.fixture
+def office_world(operator_user, staff_user, instrument_2024):
+    """2026 on the 2024 instrument; question 1.2l (Dinkes) answered by the operator of Dinas Kesehatan."""
+    from clusters.models import QuestionScore
+    from clusters.services import evaluation_create
+    from offices import services
+    from offices.models import Operator
+
+    evaluation_create(year=2026, instrument=instrument_2024)
+    score = QuestionScore.objects.get(self_assessment__evaluation__year=2026, self_assessment__indicator__code="1",
+                                      question__code="2l")
+    services.operator_answer_save(operator=Operator.objects.get(user=operator_user), question_score=score,
+                                  version=score.version, score=None, evidence="awal", fields=frozenset({"evidence"}),
+                                  user=operator_user)
+    return QuestionScore.objects.get(pk=score.pk)
+
+
+def _office_snapshot():
+    from clusters.models import QuestionScore
+    from evidence.models import EvidenceDocument
+    from offices.models import AnswerReview
+
+    return (sorted(QuestionScore.objects.values_list("pk", "score", "evidence", "version")),
+            sorted(AnswerReview.objects.values_list("pk", "status", "note", "version")),
+            EvidenceDocument.objects.count())
+
+
+@pytest.mark.parametrize("value", BAD_NUMBERS[:-1] + ["1,01", "2"])
+def test_an_operators_score(client, operator_user, office_world, value):
+    client.force_login(operator_user)
+    url = reverse("offices:answer", args=[2026, office_world.pk])
+    data = form_data(client.get(url), "data-answer-form")
+    data["score"] = value
+    before = _office_snapshot()
+    _refused(client.post(url, data))
+    assert _office_snapshot() == before
+
+
+@pytest.mark.parametrize("field", ["version", "seen_score", "action"])
+@pytest.mark.parametrize("value", ["abc", "-1", "9" * 30, "1e3"])
+def test_an_operators_answer_with_a_damaged_hidden_field_is_a_400(client, operator_user, office_world, field, value):
+    client.force_login(operator_user)
+    url = reverse("offices:answer", args=[2026, office_world.pk])
+    data = form_data(client.get(url), "data-answer-form")
+    data.update({"score": "1", field: value})
+    before = _office_snapshot()
+    assert client.post(url, data).status_code == 400
+    assert _office_snapshot() == before
+
+
+@pytest.mark.parametrize("value", BAD_TEXT)
+def test_an_operators_note_is_stored_as_text_and_shown_escaped(client, operator_user, office_world, value):
+    client.force_login(operator_user)
+    url = reverse("offices:answer", args=[2026, office_world.pk])
+    data = form_data(client.get(url), "data-answer-form")
+    data["evidence"] = value
+    assert client.post(url, data).status_code == 302
+    assert "<img src=x onerror" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("pk", ["0", "99999999"])
+def test_a_guessed_question_or_file_id_of_an_operator_is_not_found(client, operator_user, office_world, pk):
+    client.force_login(operator_user)
+    assert client.get(f"/opd/2026/pertanyaan/{pk}/").status_code == 404
+    assert client.get(f"/opd/2026/berkas/{pk}/").status_code == 404
+    assert client.get(f"/opd/1999/pertanyaan/{office_world.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(("action", "note", "version"), [
+    ("return", "", None), ("return", "   ", None), ("hapus", "x", None), ("approve", "", "abc"),
+    ("approve", "", "-1"), ("approve", "", "9" * 30), ("approve", "", "7")])
+def test_a_review_without_a_note_or_with_a_damaged_form_is_refused(client, staff_user, office_world, action, note,
+                                                                   version):
+    from clusters.models import QuestionScore
+
+    QuestionScore.objects.filter(pk=office_world.pk).update(score=1)
+    client.force_login(staff_user)
+    url = reverse("offices:review", args=[2026, office_world.pk])
+    data = form_data(client.get(url), "data-review-form")
+    data.update({"action": action, "note": note})
+    if version is not None:
+        data["version"] = version
+    before = _office_snapshot()
+    _refused(client.post(url, data))
+    assert _office_snapshot() == before
+
+
+@pytest.mark.parametrize("value", BAD_TEXT)
+def test_a_review_note_is_stored_as_text_and_shown_escaped(client, staff_user, operator_user, office_world, value):
+    from clusters.models import QuestionScore
+
+    QuestionScore.objects.filter(pk=office_world.pk).update(score=1)
+    client.force_login(staff_user)
+    url = reverse("offices:review", args=[2026, office_world.pk])
+    data = form_data(client.get(url), "data-review-form")
+    data.update({"action": "return", "note": value})
+    assert client.post(url, data).status_code == 302
+    client.force_login(operator_user)
+    assert "<img src=x onerror" not in client.get(reverse("offices:my-questions")).content.decode()

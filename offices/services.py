@@ -1,0 +1,192 @@
+"""Writes of the office accounts: an operator's answer (through clusters' question-score save, so indicator
+totals, versions, stage locks and history stay right), DPMPPA's approval or return, the data-source
+mapping's defaults, and the notifications."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from clusters.models import Question, QuestionScore
+from clusters.services import ScoreChange, StageClosed, lock_evaluation, question_scores_update
+from core import roles
+from core.conflicts import WriteRefused
+from core.loading import LoadReport
+from core.versions import EditConflict
+from evidence.services import evidence_add
+from offices import selectors
+from offices.models import AnswerReview, DataSource, Operator
+from planner.models import Office
+
+DATA_SOURCES_CSV = Path(__file__).resolve().parent / "data" / "data_sources_bogor.csv"
+REASON_LENGTH = QuestionScore.history.model._meta.get_field("history_change_reason").max_length
+
+
+class NotYourQuestion(WriteRefused):
+    """The question is not one of the operator's office; nothing was saved."""
+
+
+class AnswerApproved(WriteRefused):
+    """DPMPPA approved the answer: it is locked for the operators; nothing was saved."""
+
+
+class NothingToReview(WriteRefused):
+    """The question has no score yet: there is nothing to approve or return."""
+
+
+@transaction.atomic
+def data_sources_load(*, report: LoadReport, csv_path: Path = DATA_SOURCES_CSV) -> None:
+    """Creates a data source for every name the instruments' questions use, mapped to the city's office the
+    file names (creating that office when missing); existing sources keep the admins' mapping."""
+    mapping = {}
+    with open(csv_path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            mapping[row["data_source"].strip()] = row["office"].strip()
+    names = {name.strip() for sources in Question.objects.values_list("data_sources", flat=True).distinct()
+             for name in sources.split(";") if name.strip()}
+    existing = set(DataSource.objects.values_list("name", flat=True))
+    for name in sorted((names | set(mapping)) - existing):
+        office = None
+        if name in mapping:
+            office, created = Office.objects.get_or_create(name=mapping[name])
+            report.count("offices", created)
+        DataSource.objects.create(name=name, office=office)
+        report.count("data sources", True)
+    report.existing["data sources"] = report.existing.get("data sources", 0) + len(existing)
+
+
+@transaction.atomic
+def operator_assign(*, user, office: Office) -> Operator:
+    """Makes `user` an operator of `office` (or moves it there), in the Operator OPD role."""
+    operator, _ = Operator.objects.update_or_create(user=user, defaults={"office": office})
+    user.groups.add(Group.objects.get(name=roles.OPERATOR))
+    return operator
+
+
+def operator_assign_to(*, user, office_name: str) -> Operator:
+    """`operator_assign` to the office named `office_name`, created when missing (the demo's operator)."""
+    office, _ = Office.objects.get_or_create(name=office_name)
+    return operator_assign(user=user, office=office)
+
+
+@transaction.atomic
+def operator_answer_save(*, operator: Operator, question_score: QuestionScore, version: int, score: Decimal | None,
+                         evidence: str, fields: frozenset, seen_score=None, seen_evidence: str = "",
+                         user) -> AnswerReview:
+    """Saves an operator's score and note of one question of its office (only `fields`, from a form loaded at
+    `version`) through clusters' question-score save, and marks the answer as given by the office (a
+    returned answer becomes answered again). Raises `NotYourQuestion`, `AnswerApproved`, `StageClosed`,
+    `QuestionScoresChanged`; lets the database's IntegrityError through."""
+    evaluation = lock_evaluation(question_score.self_assessment.evaluation)
+    if not evaluation.is_self_assessment_open:
+        raise StageClosed(evaluation)
+    if selectors.office_question_score(evaluation, operator.office, question_score.pk) is None:
+        raise NotYourQuestion(f"question score {question_score.pk} is not of {operator.office}")
+    review = AnswerReview.objects.select_for_update().filter(question_score=question_score).first()
+    if review is not None and review.status == AnswerReview.Status.APPROVED:
+        raise AnswerApproved(f"question score {question_score.pk} is approved")
+    was_finished = _office_finished(evaluation, operator.office)
+    # The history's reason column holds 100 characters; an office's name may take 120.
+    reason = (_("Answered by %(office)s") % {"office": operator.office.name})[:REASON_LENGTH]
+    question_scores_update(self_assessment=question_score.self_assessment, reason=reason, changes=[ScoreChange(
+        pk=question_score.pk, version=version, score=score, evidence=evidence, fields=fields,
+        seen_score=seen_score, seen_evidence=seen_evidence)])
+    if review is None:
+        review = AnswerReview(question_score=question_score)
+    else:
+        review.version += 1
+    review.status = AnswerReview.Status.ANSWERED
+    review.answered_by_office = operator.office
+    review.note = ""
+    review._history_user = user
+    review._change_reason = reason
+    review.save()
+    if not was_finished and _office_finished(evaluation, operator.office):
+        office, year = operator.office, evaluation.year
+        transaction.on_commit(lambda: notify_office_finished(office=office, year=year))
+    return review
+
+
+def operator_evidence_add(*, operator: Operator, question_score: QuestionScore, uploads: list, user) -> list:
+    """Adds evidence documents to one question of the operator's office through `evidence.services`, unless
+    DPMPPA approved the answer. Raises `NotYourQuestion`, `AnswerApproved` and what `evidence_add` raises."""
+    with transaction.atomic():
+        evaluation = lock_evaluation(question_score.self_assessment.evaluation)
+        if selectors.office_question_score(evaluation, operator.office, question_score.pk) is None:
+            raise NotYourQuestion(f"question score {question_score.pk} is not of {operator.office}")
+        if AnswerReview.objects.filter(question_score=question_score, status=AnswerReview.Status.APPROVED).exists():
+            raise AnswerApproved(f"question score {question_score.pk} is approved")
+        # The evaluation stays locked while the files are added: a review cannot approve in between.
+        return evidence_add(self_assessment=question_score.self_assessment, question_score=question_score,
+                            uploads=uploads, user=user)
+
+
+def _office_finished(evaluation, office) -> bool:
+    answered, assigned = selectors.answered_count(evaluation, office)
+    return assigned > 0 and answered == assigned
+
+
+@transaction.atomic
+def answer_review(*, question_score: QuestionScore, approve: bool, note: str, version: int, user) -> AnswerReview:
+    """DPMPPA approves an answer (locking it for the operators) or returns it with a note the operators see
+    first. `version` is the review's version the page showed (0: no review yet). Raises `ValueError` for a
+    return without a note, `NothingToReview` for a question without a score, `EditConflict` when the answer
+    changed meanwhile, `StageClosed` outside the self-assessment."""
+    note = note.strip()
+    if not approve and not note:
+        raise ValueError("Returning an answer needs a note.")
+    evaluation = lock_evaluation(question_score.self_assessment.evaluation)
+    if not evaluation.is_self_assessment_open:
+        raise StageClosed(evaluation)
+    current = QuestionScore.objects.select_for_update().get(pk=question_score.pk)
+    review = AnswerReview.objects.select_for_update().filter(question_score=current).first()
+    if (review.version if review else 0) != version:
+        raise EditConflict([question_score.pk])
+    if current.score is None:
+        raise NothingToReview(f"question score {current.pk} has no score")
+    if review is None:
+        review = AnswerReview(question_score=current)
+    else:
+        review.version += 1
+    review.status = AnswerReview.Status.APPROVED if approve else AnswerReview.Status.RETURNED
+    review.note = note
+    review._history_user = user  # the note is the history record's own field: no reason to repeat it
+    review.save()
+    if not approve:
+        question, office = str(current.question), review.answered_by_office
+        transaction.on_commit(lambda: notify_returned(question=question, office=office, note=note,
+                                                      year=evaluation.year))
+    return review
+
+
+def _send(subject: str, body: str, recipients: list[str]) -> None:
+    recipients = sorted({address for address in recipients if address})
+    if recipients:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
+
+
+def notify_returned(*, question: str, office: Office | None, note: str, year: int) -> None:
+    """Mails the operators of the office that gave a returned answer (none when staff answered)."""
+    if office is None:
+        return
+    addresses = list(Operator.objects.filter(office=office).values_list("user__email", flat=True))
+    _send(_("KLA %(year)s: question %(question)s was returned") % {"year": year, "question": question},
+          _("DPMPPA returned the answer to question %(question)s with this note:\n\n%(note)s")
+          % {"question": question, "note": note}, addresses)
+
+
+def notify_office_finished(*, office: Office, year: int) -> None:
+    """Mails DPMPPA's staff that `office` has answered every one of its questions."""
+    addresses = list(get_user_model().objects.filter(groups__name=roles.STAFF, is_active=True)
+                     .values_list("email", flat=True))
+    _send(_("KLA %(year)s: %(office)s has answered all its questions") % {"year": year, "office": office.name},
+          _("%(office)s has answered every question of KLA %(year)s it holds data for. Review the answers.")
+          % {"office": office.name, "year": year}, addresses)
