@@ -31,6 +31,12 @@ class MatrixFilterForm(forms.Form):
             self.fields["kecamatan"].choices = [("", _("All")), *kecamatan]
         self.fields["criterion"].choices = [("", _("All")), *((c.pk, c.short_name) for c in criteria)]
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") and not cleaned.get("criterion"):
+            self.add_error("status", _("Choose the criterion whose status the rows must have."))
+        return cleaned
+
     def kecamatan_id(self) -> int | None:
         value = self.cleaned_data.get("kecamatan")
         if isinstance(value, str):

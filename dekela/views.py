@@ -6,6 +6,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -27,7 +28,9 @@ SCOPES = {Criterion.Scope.KELURAHAN: "dekela:matrix", Criterion.Scope.KECAMATAN:
 
 
 def _year(year: int) -> int:
-    if year not in selectors.YEARS:
+    """A year criteria can be recorded for: up to this year, or a later one that already has an evaluation."""
+    if year not in selectors.YEARS or (year > timezone.localdate().year
+                                       and not Evaluation.objects.filter(year=year).exists()):
         raise Http404
     return year
 
@@ -136,6 +139,12 @@ def suggestion_take(request, year):
         pk, version = int(request.POST.get("question_score", "")), int(request.POST.get("version", ""))
     except ValueError:
         return HttpResponseBadRequest(_("This form was changed outside its page. Reload the page."))
+    if request.POST.get("confirm") != "1":
+        # A score already entered is replaced only once the user has seen it and its note (asked first).
+        item = next((item for item in selectors.suggestions(evaluation) if item.question_score.pk == pk), None)
+        if item is not None and item.question_score.score is not None and item.question_score.version == version:
+            return render(request, "dekela/suggestion_confirm.html",
+                          {"evaluation": evaluation, "item": item, "version": version})
     with write_refusals() as refusal:
         points = services.suggestion_take(evaluation=evaluation, question_score_pk=pk, version=version)
     if not refusal:

@@ -17,7 +17,7 @@ def test_reference_framework_has_six_clusters_24_indicators_and_1000_points(refe
     # The 2019-era framework (6 + 24) and the 2024 instrument (7 groups, 31 indicators, 274 questions).
     assert reference_data.created == {
         "instruments": 2, "clusters": 13, "indicators": 55, "questions": 274, "predicates": 5, "kecamatan": 6,
-        "kelurahan": 68,
+        "kelurahan": 68, "criteria": 26,  # the Kelana-Dekela criteria (issue 20): 15 kelurahan, 11 kecamatan
     }
     per_cluster = {}
     for indicator in FRAMEWORK.select_related("cluster"):

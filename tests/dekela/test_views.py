@@ -2,6 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clusters import scoring as cluster_scoring
 from clusters import selectors as cluster_selectors
@@ -56,6 +57,10 @@ def test_a_year_outside_the_range_is_not_found(client, staff_user):
     client.force_login(staff_user)
     assert client.get(reverse("dekela:matrix", kwargs={"year": 1999})).status_code == 404
     assert client.get(reverse("dekela:matrix", kwargs={"year": 2101})).status_code == 404
+    # A year after this one, with no evaluation yet: nothing to record criteria for (a tester saved 2030's).
+    next_year = timezone.localdate().year + 1
+    assert client.get(reverse("dekela:matrix", kwargs={"year": next_year})).status_code == 404
+    assert client.get(reverse("dekela:matrix", kwargs={"year": timezone.localdate().year})).status_code == 200
 
 
 def test_staff_save_a_row_and_the_matrix_and_totals_follow(client, staff_user, forum_anak, every_kelurahan):
@@ -157,6 +162,30 @@ def test_taking_the_suggestion_changes_indicator_26_and_the_total(client, staff_
     total_after = cluster_scoring.total_self_assessment(cluster_selectors.evaluation_scores(evaluation_2025))
     assert total_after - total_before == D("0.29")
     assert row.history.first().history_change_reason  # the reason is kept in the history
+
+
+def test_a_score_already_entered_is_replaced_only_after_asking(client, staff_user, evaluation_2025):
+    """An outside tester's 5,00 typed with its note became 0,18 at one click: now the page asks first."""
+    client.force_login(staff_user)
+    row = _question_26_15(evaluation_2025)
+    QuestionScore.objects.filter(pk=row.pk).update(score=D("5"), evidence="SK dari 60 kelurahan", version=3)
+    url = reverse("dekela:suggestion-take", kwargs={"year": 2025})
+    asked = client.post(url, {"question_score": row.pk, "version": 3})
+    html = asked.content.decode()
+    assert asked.status_code == 200 and 'id="replace-score"' in html
+    assert "sudah bernilai 5,00" in html and "menggantinya dengan 0,29" in html and "SK dari 60 kelurahan" in html
+    row.refresh_from_db()
+    assert (row.score, row.version) == (D("5"), 3)  # nothing written yet
+    confirmed = client.post(url, {"question_score": row.pk, "version": 3, "confirm": "1"})
+    assert confirmed.status_code == 302
+    row.refresh_from_db()
+    assert (row.score, row.evidence) == (D("0.29"), "SK dari 60 kelurahan")
+
+
+def test_a_status_filter_without_a_criterion_says_so(client, staff_user):
+    client.force_login(staff_user)
+    html = client.get(reverse("dekela:matrix", kwargs={"year": 2025}), {"status": "met"}).content.decode()
+    assert "Pilih kriteria yang statusnya harus dimiliki baris." in html
 
 
 def test_taking_a_suggestion_from_an_older_page_is_a_409(client, staff_user, evaluation_2025):
