@@ -20,7 +20,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from clusters.models import Evaluation, FieldDeduction, Instrument, SelfAssessment
 from clusters.services import evaluation_create
 from core import roles
-from kelurahan.models import Kelurahan, Patbm
+from dekela.models import Criterion, CriterionStatus
+from kelurahan.models import Kecamatan, Kelurahan, Patbm
 from offices.services import operator_assign_to
 
 
@@ -99,6 +100,22 @@ PATBM_STORY = [
 ]
 
 
+# Kelana-Dekela criteria recorded for 2019 (sample): (criterion code, kelurahan or kecamatan code, status, date).
+CRITERIA_STORY = [
+    ("KEL-FORUM-ANAK", "32.71.01.1007", "met", "2018-08-14"),
+    ("KEL-FORUM-ANAK", "32.71.05.1005", "met", "2018-11-02"),
+    ("KEL-FORUM-ANAK", "32.71.03.1006", "not_met", None),
+    ("KEL-AKTA", "32.71.01.1007", "met", "2019-01-31"),
+    ("KEL-AKTA", "32.71.04.1002", "met", "2019-01-31"),
+    ("KEL-AKTA", "32.71.06.1003", "not_met", None),
+    ("KEL-BERMAIN", "32.71.05.1005", "met", "2018-10-20"),
+    ("KEC-FORUM-ANAK", "32.71.01", "met", "2018-06-05"),
+    ("KEC-FORUM-ANAK", "32.71.05", "met", "2018-09-12"),
+    ("KEC-AKTA", "32.71.01", "not_met", None),
+]
+CRITERIA_YEAR = 2019
+
+
 def _points(value: str | Decimal) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -131,7 +148,8 @@ LOADED, ALREADY_LOADED, LEFT_OUT = "loaded", "already loaded", "left out"
 
 @transaction.atomic
 def demo_load() -> str:
-    """Loads the sample evaluations 2017-2019 and PATBM progress, plus the demo users, into an empty database.
+    """Loads the sample evaluations 2017-2019, PATBM progress and a few 2019 Kelana-Dekela statuses, plus the
+    demo users, into an empty database.
 
     Returns LOADED; ALREADY_LOADED when the demo is there (only the users are reset, whatever was
     added since, such as next year's evaluation); LEFT_OUT, changing nothing, on a database holding
@@ -149,6 +167,7 @@ def demo_load() -> str:
     for year, shares in SELF_SHARE.items():
         _evaluation_load(year, shares, framework)
     _patbm_load()
+    _criteria_load()
     demo_users_ensure()
     return LOADED
 
@@ -173,6 +192,20 @@ def _evaluation_load(year: int, shares: dict[str, str], framework: Instrument) -
         ],
         FieldDeduction,
     )
+
+
+def _criteria_load() -> None:
+    """A few Kelana-Dekela statuses of 2019, so that the matrix (`/dekela/2019/`) shows recorded cells; criteria
+    missing from the reference data are skipped."""
+    criteria = Criterion.objects.in_bulk([code for code, *_ in CRITERIA_STORY], field_name="code")
+    kelurahan = Kelurahan.objects.in_bulk([place for _, place, *_ in CRITERIA_STORY], field_name="code")
+    kecamatan = Kecamatan.objects.in_bulk([place for _, place, *_ in CRITERIA_STORY], field_name="code")
+    bulk_create_with_history([
+        CriterionStatus(criterion=criteria[code], year=CRITERIA_YEAR, status=status, note=SAMPLE_NOTE,
+                        date=dt.date.fromisoformat(day) if day else None,
+                        kelurahan=kelurahan.get(place), kecamatan=kecamatan.get(place))
+        for code, place, status, day in CRITERIA_STORY if code in criteria
+    ], CriterionStatus)
 
 
 def _patbm_load() -> None:

@@ -6,8 +6,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from dekela.models import Criterion, CriterionStatus
+from dekela.selectors import year_day
 from kelurahan import coverage
-from kelurahan.models import Kecamatan, Kelurahan
+from kelurahan import selectors as kelurahan_selectors
+from kelurahan.models import Kecamatan, Kelurahan, Patbm
 
 
 def _label(status: str) -> str:
@@ -16,7 +18,7 @@ def _label(status: str) -> str:
 
 def matrix_table(*, year: int, scope: str) -> tuple[list[str], list[list]]:
     """Header and one row per active kelurahan (or kecamatan) with each criterion's status in `year`, in
-    code order: the same cells as the matrix page, for every place at once (three queries)."""
+    code order: the same cells as the matrix page, for every place at once (four queries)."""
     criteria = list(Criterion.objects.for_scope(scope))
     place_field = "kelurahan_id" if scope == Criterion.Scope.KELURAHAN else "kecamatan_id"
     statuses = dict(
@@ -24,9 +26,11 @@ def matrix_table(*, year: int, scope: str) -> tuple[list[str], list[list]]:
         CriterionStatus.objects.filter(year=year, criterion__in=[c.pk for c in criteria])
         .values_list("criterion_id", place_field, "status")
     )
+    steps = {}
     if scope == Criterion.Scope.KELURAHAN:
+        steps = kelurahan_selectors.patbm_steps_on([year_day(year)])[year_day(year)]
         header = [capfirst(_("Kecamatan")), capfirst(_("Kelurahan")), _("Kemendagri code")]
-        places = Kelurahan.objects.active().with_patbm_step().order_by("code")
+        places = Kelurahan.objects.active().select_related("kecamatan").order_by("code")
         lead = lambda place: [place.kecamatan.name, place.name, place.code]  # noqa: E731
     else:
         header = [capfirst(_("Kecamatan")), _("Kemendagri code")]
@@ -39,7 +43,7 @@ def matrix_table(*, year: int, scope: str) -> tuple[list[str], list[list]]:
         cells = []
         for criterion in criteria:
             if criterion.source == Criterion.Source.PATBM:
-                met = coverage.is_covered(place.patbm_step)
+                met = coverage.is_covered(steps.get(place.pk, Patbm.Step.BELUM_ADA))
                 cells.append(_label(CriterionStatus.Status.MET if met else CriterionStatus.Status.NOT_MET))
             else:
                 cells.append(_label(statuses.get((criterion.pk, place.pk), CriterionStatus.Status.UNKNOWN)))

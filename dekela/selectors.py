@@ -15,7 +15,7 @@ from dekela import scoring
 from dekela.models import Criterion, CriterionStatus
 from kelurahan import coverage
 from kelurahan import selectors as kelurahan_selectors
-from kelurahan.models import Kecamatan, Kelurahan
+from kelurahan.models import Kecamatan, Kelurahan, Patbm
 
 MET, NOT_MET, UNKNOWN = CriterionStatus.Status.MET, CriterionStatus.Status.NOT_MET, CriterionStatus.Status.UNKNOWN
 KECAMATAN_PER_PAGE = 25
@@ -90,6 +90,20 @@ def _status_counts(year: int, criteria: list[Criterion], scope: str, by_kecamata
             for row in statuses.values(*keys).annotate(n=Count("pk")).order_by()}
 
 
+def year_day(year: int) -> dt.date:
+    """The day whose PATBM steps a year's PATBM criterion reads: 31 December, or today for the current year
+    (and a later one)."""
+    return min(dt.date(year, 12, 31), timezone.localdate())
+
+
+def _patbm_city(years: list[int]) -> dict[int, coverage.Coverage]:
+    """{year: active kelurahan with a PATBM formed or active on `year_day(year)`, of all active} (two queries)."""
+    by_day = kelurahan_selectors.patbm_coverage_on(year_day(year) for year in years)
+    return {year: coverage.Coverage(sum(item.covered for item in by_day[year_day(year)].values()),
+                                    sum(item.total for item in by_day[year_day(year)].values()))
+            for year in years}
+
+
 def _place_counts(scope: str) -> int:
     if scope == Criterion.Scope.KELURAHAN:
         return Kelurahan.objects.active().count()
@@ -100,8 +114,9 @@ def criterion_shares(year: int, scope: str, criteria: list[Criterion] | None = N
     """{criterion pk: active places meeting it of all active places} for the active criteria of `scope`.
 
     A recorded criterion counts the statuses "met" of `year`; the PATBM criterion counts the active
-    kelurahan whose PATBM is formed or active today (kelurahan's own coverage rule). A deactivated
-    kelurahan (or kecamatan) leaves both the count and the total. Three queries at most, whatever the data.
+    kelurahan whose PATBM was formed or active at the end of `year` (`year_day`; kelurahan's own coverage
+    rule). A deactivated kelurahan (or kecamatan) leaves both the count and the total. Four queries at most,
+    whatever the data.
     """
     criteria = list(Criterion.objects.for_scope(scope)) if criteria is None else criteria
     total = _place_counts(scope)
@@ -110,7 +125,7 @@ def criterion_shares(year: int, scope: str, criteria: list[Criterion] | None = N
     patbm = None
     for criterion in criteria:
         if criterion.source == Criterion.Source.PATBM:
-            patbm = patbm or kelurahan_selectors.patbm_coverage()
+            patbm = patbm or _patbm_city([year])[year]
             shares[criterion.pk] = patbm
         else:
             shares[criterion.pk] = coverage.Coverage(covered=counts.get((criterion.pk,), 0), total=total)
@@ -118,7 +133,16 @@ def criterion_shares(year: int, scope: str, criteria: list[Criterion] | None = N
 
 
 def _kelurahan_matrix(year, criteria, *, kecamatan_id, page) -> Matrix:
-    totals = kelurahan_selectors.coverage_totals(timeline=False)  # active kelurahan and PATBM per kecamatan
+    # Active kelurahan per kecamatan and the PATBM step each had at the end of the year.
+    day = year_day(year)
+    active = list(Kelurahan.objects.active().values_list("pk", "kecamatan_id"))
+    steps = kelurahan_selectors.patbm_steps_on([day])[day]
+    kecamatan_steps: dict[int, list[int]] = {}
+    for pk, group_pk in active:
+        kecamatan_steps.setdefault(group_pk, []).append(steps.get(pk, Patbm.Step.BELUM_ADA))
+    totals = [kelurahan_selectors.KecamatanCoverage(item.pk, item.code, item.name,
+                                                    coverage.coverage(kecamatan_steps[item.pk]))
+              for item in Kecamatan.objects.filter(pk__in=list(kecamatan_steps)).order_by("code")]
     counts = _status_counts(year, criteria, Criterion.Scope.KELURAHAN, by_kecamatan=True)
 
     def shares_of(item) -> list[coverage.Coverage]:
@@ -126,8 +150,8 @@ def _kelurahan_matrix(year, criteria, *, kecamatan_id, page) -> Matrix:
                 else coverage.Coverage(counts.get((criterion.pk, item.pk), 0), item.coverage.total)
                 for criterion in criteria]
 
-    every_group = [GroupTotals(item.pk, item.name, shares_of(item)) for item in totals.kecamatan]
-    city_total = sum(item.coverage.total for item in totals.kecamatan)
+    every_group = [GroupTotals(item.pk, item.name, shares_of(item)) for item in totals]
+    city_total = sum(item.coverage.total for item in totals)
     city = GroupTotals(None, "", [
         coverage.Coverage(sum(group.shares[i].covered for group in every_group), city_total)
         for i in range(len(criteria))
@@ -135,11 +159,10 @@ def _kelurahan_matrix(year, criteria, *, kecamatan_id, page) -> Matrix:
     groups = [group for group in every_group if kecamatan_id is None or group.pk == kecamatan_id]
     kecamatan_page = Paginator(groups, KECAMATAN_PER_PAGE).get_page(page)
     ids = [group.pk for group in kecamatan_page.object_list]
-    places = list(Kelurahan.objects.active().with_patbm_step().filter(kecamatan_id__in=ids)
-                  .order_by("kecamatan__code", "code"))
+    places = list(Kelurahan.objects.active().filter(kecamatan_id__in=ids).order_by("kecamatan__code", "code"))
     recorded = _recorded(year, kelurahan_ids=[place.pk for place in places])
     rows = [MatrixRow(place.pk, place.code, place.name, place.kecamatan_id, [
-        Cell(criterion, MET if coverage.is_covered(place.patbm_step) else NOT_MET)
+        Cell(criterion, MET if coverage.is_covered(steps.get(place.pk, Patbm.Step.BELUM_ADA)) else NOT_MET)
         if criterion.source == Criterion.Source.PATBM
         else recorded.get((criterion.pk, place.pk), Cell(criterion, UNKNOWN))
         for criterion in criteria]) for place in places]
@@ -268,9 +291,8 @@ class CoverageOverTime:
 
 def coverage_over_time(scope: str) -> CoverageOverTime:
     """Each year that has a status recorded for the criteria of `scope`, oldest first, with each criterion's
-    share of the active places (measured against today's active places, as the PATBM timeline is). The
-    PATBM criterion shows today's coverage only in the current year's row (its own timeline is on the
-    PATBM coverage page). Three queries at most."""
+    share of the active places (measured against today's active places, as the PATBM timeline is); the PATBM
+    criterion's, from the step each kelurahan had at the end of that year (`year_day`). Five queries at most."""
     criteria = list(Criterion.objects.for_scope(scope))
     total = _place_counts(scope)
     statuses = CriterionStatus.objects.filter(status=MET, criterion__in=[c.pk for c in criteria])
@@ -279,18 +301,13 @@ def coverage_over_time(scope: str) -> CoverageOverTime:
     counts = {(row["year"], row["criterion_id"]): row["n"]
               for row in statuses.values("year", "criterion_id").annotate(n=Count("pk")).order_by()}
     years = sorted({year for year, _ in counts})
-    this_year = timezone.localdate().year
-    patbm = None
+    patbm = _patbm_city(years) if any(c.source == Criterion.Source.PATBM for c in criteria) else {}
     rows = []
     for year in years:
         shares = []
         for criterion in criteria:
             if criterion.source == Criterion.Source.PATBM:
-                if year == this_year:
-                    patbm = patbm or kelurahan_selectors.patbm_coverage()
-                    shares.append(patbm)
-                else:
-                    shares.append(None)
+                shares.append(patbm[year])
             else:
                 shares.append(coverage.Coverage(counts.get((year, criterion.pk), 0), total))
         rows.append((year, shares))

@@ -18,7 +18,7 @@ from core.imports import ImportRefused, TokenInvalid
 from core.spreadsheets import download
 from core.uploads import SpreadsheetUploadForm
 from core.versions import EditConflict
-from dekela import imports, scoring, selectors, services
+from dekela import charts, imports, scoring, selectors, services
 from dekela.exports import matrix_table
 from dekela.forms import CriteriaRowForm, MatrixFilterForm
 from dekela.models import Criterion
@@ -180,9 +180,10 @@ def matrix_export(request, year, scope, fmt):
 @permission_required("dekela.view_criterionstatus", raise_exception=True)
 def coverage_over_time(request):
     """Each criterion's share of active kelurahan (and kecamatan) meeting it, year by year."""
+    tables = [selectors.coverage_over_time(Criterion.Scope.KELURAHAN),
+              selectors.coverage_over_time(Criterion.Scope.KECAMATAN)]
     return render(request, "dekela/coverage.html", {
-        "tables": [selectors.coverage_over_time(Criterion.Scope.KELURAHAN),
-                   selectors.coverage_over_time(Criterion.Scope.KECAMATAN)],
+        "tables": [(table, charts.over_time_figure(table)) for table in tables],
     })
 
 

@@ -94,6 +94,17 @@ def step_timelines(events: Iterable[StepEvent]) -> dict[Hashable, list[tuple[dt.
     return timelines
 
 
+def step_on(timeline: list[tuple[dt.date, int]], day: dt.date) -> int:
+    """The step of one kelurahan's timeline (see `step_timelines`) in force on `day`: the last one dated on or
+    before it; belum ada (step 1) before its first entry."""
+    step = 1
+    for when, value in timeline:
+        if when > day:
+            break
+        step = value
+    return step
+
+
 def coverage_over_time(events: Iterable[StepEvent], active: Iterable[Hashable]) -> list[CoveragePoint]:
     """Covered kelurahan by date: one point per date on which the count changes, oldest first.
 

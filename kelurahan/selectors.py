@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -68,9 +69,11 @@ def patbm_history(kelurahan: Kelurahan) -> QuerySet:
 
 
 def patbm_events(kelurahan_ids: Iterable[int] | None = None, *, up_to_id: int | None = None,
-                 with_ids: bool = False) -> list:
+                 with_ids: bool = False, until: dt.date | None = None) -> list:
     """Every recorded PATBM step (of `kelurahan_ids` only, up to history entry `up_to_id`, when given), in the
-    order entered, as plain events (one query); with `with_ids`, (history id, event) pairs.
+    order entered, as plain events (one query); with `with_ids`, (history id, event) pairs. With `until`, only
+    the events dated on or before that day: later ones cannot change a step in force on it (see
+    `coverage.step_timelines`), so the steps on `until` are those of every event.
 
     An entry without a step date counts from the day it was entered; a deleted record sends its
     kelurahan back to belum ada from the day of the deletion. The database picks the day (in the
@@ -84,6 +87,8 @@ def patbm_events(kelurahan_ids: Iterable[int] | None = None, *, up_to_id: int | 
         rows = rows.filter(history_id__lte=up_to_id)
     rows = (rows.annotate(day=Case(When(history_type="-", then=entered), default=Coalesce("step_date", entered)))
             .values_list("history_id", "kelurahan_id", "step", "day", "history_type"))
+    if until is not None:
+        rows = rows.filter(day__lte=until)
     events = [
         (history_id, coverage.StepEvent(kelurahan_id, day, Patbm.Step.BELUM_ADA if history_type == "-" else step))
         for history_id, kelurahan_id, step, day, history_type in rows
@@ -307,3 +312,34 @@ def patbm_coverage() -> coverage.Coverage:
         total=Count("pk"), covered=Count("pk", filter=Q(patbm__step__gte=coverage.COVERED_FROM_STEP))
     )
     return coverage.Coverage(covered=counts["covered"], total=counts["total"])
+
+
+def patbm_steps_on(days: Iterable[dt.date],
+                   kelurahan_ids: Iterable[int] | None = None) -> dict[dt.date, dict[int, int]]:
+    """{day: {kelurahan id: PATBM step in force on that day}} for each of `days`, read from the PATBM history
+    with the coverage timeline's rules (`patbm_events`, `coverage.step_timelines`): a later entry replaces what
+    earlier ones said from its date on, a deleted record is belum ada from its deletion. Only the kelurahan of
+    `kelurahan_ids` (every one with history when None); one with no entry up to the last of `days` is left
+    out (belum ada), one whose first entry comes after a day is belum ada on it. One query, whatever the
+    number of days or kelurahan."""
+    days = list(days)
+    if not days:
+        return {}
+    timelines = coverage.step_timelines(patbm_events(kelurahan_ids, until=max(days)))
+    return {day: {kelurahan: coverage.step_on(timeline, day) for kelurahan, timeline in timelines.items()}
+            for day in days}
+
+
+def patbm_coverage_on(days: Iterable[dt.date]) -> dict[dt.date, dict[int, coverage.Coverage]]:
+    """{day: {kecamatan id: coverage}} of today's active kelurahan (every kecamatan with one), with the PATBM
+    step each had on that day (`patbm_steps_on`). Two queries, whatever the number of days or kelurahan."""
+    days = list(days)
+    active = list(Kelurahan.objects.active().values_list("pk", "kecamatan_id"))
+    steps = patbm_steps_on(days)
+    result = {}
+    for day in days:
+        by_kecamatan: dict[int, list[int]] = {}
+        for pk, kecamatan_id in active:
+            by_kecamatan.setdefault(kecamatan_id, []).append(steps[day].get(pk, Patbm.Step.BELUM_ADA))
+        result[day] = {kecamatan_id: coverage.coverage(found) for kecamatan_id, found in by_kecamatan.items()}
+    return result

@@ -59,4 +59,11 @@ def test_staff_record_criteria_on_the_matrix_and_take_the_patbm_suggestion(live_
     assert "0,29" in page.locator("#suggestions tr", has_text="26.15").locator(".current").inner_text()
     assert SelfAssessment.objects.get(evaluation__year=2025, indicator__code="26").score == Decimal("0.29")
     page.screenshot(path=artifacts / "dekela-suggestions.png", full_page=True)
+
+    # The criteria over time: the line chart is drawn next to its table (2019 from the demo, 2025 recorded here).
+    page.goto(f"{live_server.url}{reverse('dekela:coverage')}")
+    page.wait_for_selector("#chart-kelurahan .plot-container svg.main-svg", state="attached")
+    page.wait_for_selector("#chart-kecamatan .plot-container svg.main-svg", state="attached")
+    assert "2025" in page.locator("#coverage-kelurahan").inner_text()
+    page.screenshot(path=artifacts / "dekela-over-time.png", full_page=True)
     assert errors == []

@@ -49,6 +49,24 @@ def test_demo_patbm_has_2_of_68_formed_and_others_on_the_way(demo):
     assert formed.history.count() == 5  # one record per step reached
 
 
+def test_demo_records_a_few_kelana_dekela_statuses_of_2019_shown_by_the_matrix(demo):
+    from dekela import selectors as dekela_selectors
+    from dekela.models import Criterion, CriterionStatus
+
+    statuses = CriterionStatus.objects.filter(year=2019)
+    assert statuses.count() == 10 and not CriterionStatus.objects.exclude(year=2019).exists()
+    assert all(status.note.startswith("Data contoh (demo)") for status in statuses)  # labelled as sample data
+    assert statuses.filter(kecamatan__isnull=False).count() == 3
+    matrix = dekela_selectors.matrix(year=2019, scope=Criterion.Scope.KELURAHAN)
+    forum = [c.code for c in matrix.criteria].index("KEL-FORUM-ANAK")
+    patbm = [c.code for c in matrix.criteria].index("KEL-PATBM")
+    assert (matrix.city.shares[forum].covered, matrix.city.shares[forum].total) == (2, 68)
+    assert matrix.city.shares[patbm].covered == 2  # the demo's 2 of 68 PATBM formed
+    assert sum(row.cells[forum].status == "not_met" for row in matrix.rows) == 1
+    kecamatan = dekela_selectors.criterion_shares(2019, Criterion.Scope.KECAMATAN)
+    assert kecamatan[Criterion.objects.get(code="KEC-FORUM-ANAK").pk].covered == 2
+
+
 def test_demo_users_log_in_with_the_printed_passwords_and_have_their_roles(demo):
     users = get_user_model().objects.in_bulk([u.username for u in DEMO_USERS], field_name="username")
     for demo_user in DEMO_USERS:

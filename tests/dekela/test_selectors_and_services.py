@@ -181,3 +181,78 @@ def test_coverage_over_time_gives_each_year_with_records(forum_anak, every_kelur
     column = [c.pk for c in result.criteria].index(forum_anak.pk)
     assert [(year, shares[column].covered, shares[column].total) for year, shares in result.years] == [
         (2023, 2, 67), (2024, 4, 67)]
+
+
+def _patbm_steps(kelurahan, *entries):
+    """Saves `entries` of (step, step date) for `kelurahan` in this order, each a new PATBM history entry."""
+    from kelurahan import services as kelurahan_services
+    from kelurahan.models import Patbm
+
+    for step, day in entries:
+        current = Patbm.objects.filter(kelurahan=kelurahan).first()
+        formed = step >= Patbm.Step.TERBENTUK
+        kelurahan_services.patbm_save(kelurahan=kelurahan, step=step, step_date=day,
+                                      sk_number="SK 1" if formed else "",
+                                      sk_date=dt.date(2019, 1, 1) if formed else None,
+                                      version=current.version if current else 0)
+
+
+def _patbm_column(result, patbm_criterion):
+    return [c.pk for c in result.criteria].index(patbm_criterion.pk)
+
+
+def test_the_patbm_criterion_of_a_year_is_the_step_at_that_years_end(patbm_criterion, every_kelurahan):
+    formed, went_back = every_kelurahan[0], every_kelurahan[1]
+    _patbm_steps(formed, (2, dt.date(2022, 3, 1)), (5, dt.date(2023, 8, 1)))  # formed in 2023
+    _patbm_steps(went_back, (6, dt.date(2021, 1, 1)), (4, dt.date(2024, 5, 1)))  # back a step in 2024
+    expected = {2020: set(), 2021: {went_back.pk}, 2022: {went_back.pk}, 2023: {formed.pk, went_back.pk},
+                2024: {formed.pk}}
+    for year, covered in expected.items():
+        assert selectors.criterion_shares(year, KELURAHAN)[patbm_criterion.pk].covered == len(covered), year
+        result = selectors.matrix(year=year, scope=KELURAHAN)
+        column = _patbm_column(result, patbm_criterion)
+        assert {row.pk for row in result.rows if row.cells[column].status == "met"} == covered, year
+        assert result.city.shares[column].covered == len(covered)
+        for group in result.groups:
+            in_group = {k.pk for k in every_kelurahan if k.kecamatan_id == group.pk}
+            assert group.shares[column].covered == len(covered & in_group), (year, group.name)
+    # Today's year reads today's steps.
+    this_year = dt.date.today().year
+    assert selectors.criterion_shares(this_year, KELURAHAN)[patbm_criterion.pk].covered == 1
+
+
+def test_the_suggestion_of_an_evaluation_reads_the_patbm_of_its_year(patbm_criterion, every_kelurahan,
+                                                                    instrument_2024):
+    from clusters.services import evaluation_create
+
+    _patbm_steps(every_kelurahan[0], (5, dt.date(2023, 8, 1)))
+    for year, covered in ((2022, 0), (2024, 1)):
+        evaluation = evaluation_create(year=year, instrument=instrument_2024)
+        suggestion = next(item for item in selectors.suggestions(evaluation) if item.criterion == patbm_criterion)
+        assert (suggestion.share.covered, suggestion.share.total) == (covered, 68), year
+
+
+def test_the_2019_demo_has_2_of_68_patbm_formed_in_2019_and_none_before_2018(demo, patbm_criterion):
+    # The two PATBM of the demo were formed in July and December 2018.
+    assert selectors.criterion_shares(2019, KELURAHAN)[patbm_criterion.pk].covered == 2
+    assert selectors.criterion_shares(2018, KELURAHAN)[patbm_criterion.pk].covered == 2
+    assert selectors.criterion_shares(2017, KELURAHAN)[patbm_criterion.pk].covered == 0
+
+
+def test_coverage_over_time_gives_the_patbm_share_of_each_year(forum_anak, patbm_criterion, every_kelurahan):
+    _met(forum_anak, every_kelurahan[:1], year=2022)
+    _met(forum_anak, every_kelurahan[:1], year=2024)
+    _patbm_steps(every_kelurahan[0], (5, dt.date(2023, 8, 1)))
+    result = selectors.coverage_over_time(KELURAHAN)
+    column = _patbm_column(result, patbm_criterion)
+    assert [(year, shares[column].covered) for year, shares in result.years] == [(2022, 0), (2024, 1)]
+
+
+def test_the_export_reads_the_patbm_of_the_year(patbm_criterion, every_kelurahan):
+    from dekela.exports import matrix_table
+
+    _patbm_steps(every_kelurahan[0], (5, dt.date(2023, 8, 1)))
+    for year, met in ((2022, 0), (2024, 1)):
+        header, rows = matrix_table(year=year, scope=KELURAHAN)
+        column = next(i for i, name in enumerate(header) if name.startswith(patbm_criterion.short_name))
+        assert sum(row[column] == "terpenuhi" for row in rows) == met, year

@@ -26,3 +26,53 @@ def test_patbm_coverage_counts_formed_and_active_patbm_of_active_kelurahan(refer
 def test_patbm_coverage_is_one_query(reference_data, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert patbm_coverage().total == 68
+
+
+def _steps(kelurahan, *entries):
+    """Saves `entries` of (step, step date) for `kelurahan` in this order, each a new history entry."""
+    from kelurahan import services
+
+    for step, day in entries:
+        current = Patbm.objects.filter(kelurahan=kelurahan).first()
+        formed = step >= Patbm.Step.TERBENTUK
+        services.patbm_save(kelurahan=kelurahan, step=step, step_date=day, sk_number="SK 1" if formed else "",
+                            sk_date=dt.date(2019, 1, 1) if formed else None,
+                            version=current.version if current else 0)
+
+
+def test_the_steps_on_a_day_follow_the_patbm_history(reference_data, django_assert_num_queries):
+    from kelurahan.selectors import patbm_steps_on
+
+    first, second, third, untouched = Kelurahan.objects.order_by("code")[:4]
+    _steps(first, (2, dt.date(2022, 5, 1)), (5, dt.date(2023, 6, 1)), (3, dt.date(2024, 3, 1)))  # went back
+    # A correction dated earlier replaces what the earlier entries said from its date on.
+    _steps(second, (3, dt.date(2022, 1, 1)), (6, dt.date(2024, 2, 1)), (4, dt.date(2023, 1, 1)))
+    _steps(third, (6, dt.date(2021, 1, 1)))
+    Patbm.objects.get(kelurahan=third).delete()  # belum ada from the deletion (today) on
+    days = [dt.date(2021, 12, 31), dt.date(2022, 12, 31), dt.date(2023, 12, 31), dt.date(2024, 12, 31),
+            dt.date.today()]
+    with django_assert_num_queries(1):
+        steps = patbm_steps_on(days)
+    assert [steps[day].get(first.pk) for day in days] == [1, 2, 5, 3, 3]
+    assert [steps[day].get(second.pk) for day in days] == [1, 3, 4, 4, 4]
+    assert [steps[day].get(third.pk) for day in days][:4] == [6, 6, 6, 6]
+    assert steps[days[-1]][third.pk] == Patbm.Step.BELUM_ADA
+    assert all(untouched.pk not in by_day for by_day in steps.values())
+    only = patbm_steps_on([dt.date(2023, 12, 31)], kelurahan_ids=[first.pk])
+    assert only == {dt.date(2023, 12, 31): {first.pk: 5}}
+
+
+def test_coverage_on_a_day_counts_active_kelurahan_per_kecamatan(reference_data, django_assert_num_queries):
+    from kelurahan.selectors import patbm_coverage_on
+
+    first, second = Kelurahan.objects.order_by("code")[:2]
+    _steps(first, (5, dt.date(2023, 6, 1)))
+    _steps(second, (6, dt.date(2022, 6, 1)))
+    Kelurahan.objects.filter(pk=second.pk).update(is_active=False)
+    days = [dt.date(2022, 12, 31), dt.date(2023, 12, 31)]
+    with django_assert_num_queries(2):
+        result = patbm_coverage_on(days)
+    assert sum(item.total for item in result[days[0]].values()) == 67
+    assert sum(item.covered for item in result[days[0]].values()) == 0
+    assert result[days[1]][first.kecamatan_id].covered == 1
+    assert sum(item.covered for item in result[days[1]].values()) == 1
