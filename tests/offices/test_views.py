@@ -1,6 +1,7 @@
 """Office accounts through their pages: an operator answers its own office's questions only, DPMPPA returns
 and approves, the task force sees each office's progress change at each step."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -291,3 +292,19 @@ def test_an_admin_creates_an_operator_for_dinas_kesehatan_in_the_admin(client, a
     assert user.groups.filter(pk=Group.objects.get(name=roles.OPERATOR).pk).exists()
     # The mapping is the admins' to edit.
     assert client.get(reverse("admin:offices_datasource_changelist")).status_code == 200
+
+
+def test_the_question_page_links_the_offices_answers_once_for_those_who_review(
+    client, staff_user, task_force_user, evaluation_2026
+):
+    """One link at the top of the page: a link in each question row came between a note and the next score
+    in the Tab order (tests/browser/test_question_entry.py)."""
+    url = reverse("clusters:question-scores-edit", args=[2026, "1"])
+    review_list = reverse("offices:review-list", args=[2026])
+    client.force_login(staff_user)
+    html = client.get(url).content.decode()
+    assert html.count(review_list) == 1
+    assert re.search(re.escape(review_list) + r"\d+/", html) is None  # no review link per question
+    can_review = task_force_user.has_perm("offices.view_answerreview")
+    client.force_login(task_force_user)
+    assert (review_list in client.get(url).content.decode()) is can_review  # the cached page keys on it
