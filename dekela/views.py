@@ -141,7 +141,7 @@ def suggestion_take(request, year):
         return HttpResponseBadRequest(_("This form was changed outside its page. Reload the page."))
     if request.POST.get("confirm") != "1":
         # A score already entered is replaced only once the user has seen it and its note (asked first).
-        item = next((item for item in selectors.suggestions(evaluation) if item.question_score.pk == pk), None)
+        item = selectors.suggestion_for(evaluation, pk)
         if item is not None and item.question_score.score is not None and item.question_score.version == version:
             return render(request, "dekela/suggestion_confirm.html",
                           {"evaluation": evaluation, "item": item, "version": version})
