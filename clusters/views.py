@@ -185,6 +185,10 @@ def self_assessment_edit(request, year, cluster):
     a form sent back) is cached per data version and language; its rows are read only on a miss."""
     cached = page_cache(request, "self-assessment-edit", domains=("clusters",), vary=(year, cluster)) \
         if request.method == "GET" else None
+    if cached is not None and cached.body is not None:
+        # Rendered from data of these very versions: the evaluation and the cluster exist; nothing to read.
+        return render(request, "clusters/self_assessment_edit.html",
+                      {"page_cache": cached, "year": year, "cluster_code": cluster})
     evaluation = get_object_or_404(Evaluation, year=year)
     # A cluster of the evaluation's instrument with rows in this evaluation (one query, no page without rows).
     cluster = get_object_or_404(Cluster.objects.filter(indicators__self_assessments__evaluation=evaluation).distinct(),
@@ -199,7 +203,7 @@ def self_assessment_edit(request, year, cluster):
     detail = SimpleLazyObject(lambda: selectors.evaluation_detail(evaluation, with_recurring=False))
     section = SimpleLazyObject(lambda: next(s for s in detail.sections if s.cluster.pk == cluster.pk))
     context = {"detail": detail, "section": section, "cluster": cluster, "formset": formset,
-               "evaluation": evaluation, "page_cache": cached,
+               "evaluation": evaluation, "page_cache": cached, "year": evaluation.year, "cluster_code": cluster.code,
                "conflicts": request.method == "POST" and any(f.conflict for f in formset.forms)}
     return render(request, "clusters/self_assessment_edit.html", context, status=status)
 
@@ -216,6 +220,10 @@ def question_scores_edit(request, year, code):
     cached = page_cache(request, "question-scores", domains=("clusters",), vary=(year, code),
                         permissions=("clusters.change_selfassessment", "offices.view_answerreview")) \
         if request.method == "GET" else None
+    if cached is not None and cached.body is not None:
+        # Rendered from data of these very versions: the evaluation and the indicator exist; nothing to read.
+        return render(request, "clusters/question_scores_edit.html",
+                      {"page_cache": cached, "year": year, "code": code, "can_edit": can_edit})
     evaluation = get_object_or_404(Evaluation, year=year)
     row = selectors.indicator_self_assessment(evaluation, code)
     if row is None or not row.scored_by_questions:
@@ -231,6 +239,7 @@ def question_scores_edit(request, year, code):
         row = selectors.indicator_self_assessment(evaluation, code)  # the indicator's score as saved now
     context = {"page": SimpleLazyObject(lambda: selectors.question_page(evaluation, row)), "row": row,
                "formset": formset, "evaluation": evaluation, "can_edit": can_edit, "page_cache": cached,
+               "year": evaluation.year, "code": row.indicator.code,
                "conflicts": request.method == "POST" and any(f.conflict for f in formset.forms)}
     return render(request, "clusters/question_scores_edit.html", context, status=status)
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
+from django.core.cache import cache
 from django.utils.translation import get_language
 
 from core.data_version import data_version
@@ -27,6 +29,12 @@ class PageCache:
     key: str
     can: dict[str, bool]  # permission codename (without the app) -> whether this user has it
     versions: str  # the data version of the page's domains, for what else the view caches
+
+    @cached_property
+    def body(self) -> str | None:
+        """The body `{% page_body %}` cached under this key, or None. A view may skip reading its data when
+        there is one: it was rendered from data of these very versions, so the objects it shows existed."""
+        return cache.get(f"page-body:{self.key}")
 
 
 def page_cache(request, page: str, *, domains: Iterable[str], permissions: Iterable[str] = (),

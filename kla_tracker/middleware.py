@@ -1,12 +1,15 @@
+import gzip
+import secrets
 import time
 
 from django.conf import settings
 from django.http import HttpResponseNotAllowed
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.middleware.locale import LocaleMiddleware
 from django.template import loader
 from django.template.backends.utils import csrf_input
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from core.caching import CSRF_SLOT
 
@@ -26,6 +29,37 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class PageGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware at compression level 1 (nginx's default) instead of 6 for pages: the dashboard's
+    56 KB compress in 0.5 ms instead of 1.1 ms, to 11 KB instead of 9 KB; on a cached page that was a fifth of
+    the time. Like Django's, it pads the gzip header with a random file name against BREACH. Streamed
+    responses keep Django's own path."""
+
+    def process_response(self, request, response):
+        if (response.streaming or len(response.content) < 200 or response.has_header("Content-Encoding")
+                or not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))):
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Encoding",))
+        compressed = self.compress(response.content)
+        if len(compressed) >= len(response.content):
+            return response
+        response.content = compressed
+        response.headers["Content-Length"] = str(len(compressed))
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response.headers["ETag"] = "W/" + etag  # no longer byte-identical (RFC 9110 8.8.1)
+        response.headers["Content-Encoding"] = "gzip"
+        return response
+
+    def compress(self, content: bytes) -> bytes:
+        data = gzip.compress(content, compresslevel=1, mtime=0)
+        header = bytearray(data[:10])
+        header[3] = gzip.FNAME
+        padding = secrets.token_hex(self.max_random_bytes)[:1 + secrets.randbelow(self.max_random_bytes)]
+        padding = padding.encode() + b"\x00"
+        return bytes(header) + padding + data[10:]
 
 
 class SessionRefreshMiddleware:

@@ -42,3 +42,24 @@ def test_a_cached_page_reads_no_scores(client, demo, staff_user, django_assert_m
     # Session, user, permissions, data version and the evaluation: nothing grows with the indicators.
     with django_assert_max_num_queries(6):
         assert "683,20" in _detail(client, 2018)
+
+
+def test_a_cached_score_page_reads_nothing_but_the_request_and_the_versions(
+    client, demo, staff_user, django_assert_max_num_queries
+):
+    """A cluster's score page served from its cache skips the evaluation and cluster look-ups (the body was
+    rendered from data of the same versions); an unknown cluster or year is still refused."""
+    from django.core.cache import cache
+
+    cache.clear()
+    client.force_login(staff_user)
+    url = reverse("clusters:self-assessment-edit", kwargs={"year": 2019, "cluster": "KLB"})
+    first = client.get(url).content.decode()
+    with django_assert_max_num_queries(3):
+        html = client.get(url).content.decode()
+    assert html.split("<title>")[1].split("</title>")[0] == first.split("<title>")[1].split("</title>")[0]
+    assert html.split("<title>")[1].startswith("Nilai KLB · 2019")
+    assert html.count('inputmode="decimal"') == first.count('inputmode="decimal"') > 0
+    for year, cluster in [(2019, "K9"), (2031, "KLB")]:
+        unknown = reverse("clusters:self-assessment-edit", kwargs={"year": year, "cluster": cluster})
+        assert client.get(unknown).status_code == 404

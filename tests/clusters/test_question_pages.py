@@ -1,6 +1,7 @@
 """The question-level pages: an evaluation created on the 2024 instrument, an indicator's question page
 for staff (entry) and the task force (reading), and the cluster page's score of a question-scored indicator."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -240,3 +241,25 @@ def test_a_question_page_sent_back_with_errors_is_never_served_from_the_cache(cl
     refused = client.post(_url("2"), data)
     assert refused.status_code == 200 and "is-invalid" in refused.content.decode()
     assert "is-invalid" not in client.get(_url("2")).content.decode()  # the page as opened, no errors
+
+
+def test_a_cached_question_page_reads_nothing_but_the_request_and_the_versions(
+    client, staff_user, evaluation_2026, django_assert_max_num_queries
+):
+    """Served from its cache, the page skips even the evaluation and indicator look-ups: the body was rendered
+    from data of the same versions, so they exist. Session, user and data versions are all it reads."""
+    cache.clear()
+    client.force_login(staff_user)
+    first = client.get(_url("1")).content.decode()
+    with django_assert_max_num_queries(3):
+        response = client.get(_url("1"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    title = re.search(r"<title>(.*?)</title>", first).group(1)
+    assert title.startswith("Pertanyaan indikator 1 · 2026")
+    assert re.search(r"<title>(.*?)</title>", html).group(1) == title
+    assert html.count('inputmode="decimal"') == first.count('inputmode="decimal"') >= 63
+    assert "js/score-entry.js" in html and "js/score-entry.js" in first
+    # A year without an evaluation or an unknown indicator is still refused, cached or not.
+    assert client.get(_url("1", year=2031)).status_code == 404
+    assert client.get(_url("99")).status_code == 404

@@ -154,8 +154,9 @@ def test_report_query_count_does_not_grow_with_years_indicators_or_kelurahan(
     # 15 with a cold permission cache: PATBM coverage is counted by SQL aggregates (per kecamatan, per
     # step); no kelurahan row is read (the report once built every kelurahan and showed none: 2 s at 83,000).
     # + the evaluation, read before the cached body (its 404 and the header) and again by the summaries;
-    # + the offices' progress (issue 19), which finds no question in a 2019-era evaluation.
-    with django_assert_max_num_queries(18) as small:  # 15 + the losses per stage + the evaluation + the offices
+    # + the offices' progress (issue 19), which finds no question in a 2019-era evaluation; + whether it has
+    # scores, read with the body only (a cached body needs the evaluation alone).
+    with django_assert_max_num_queries(19) as small:  # 15 + losses per stage + evaluation + offices + has scores
         client.get(url)
     with django_assert_max_num_queries(6):  # the body from the cache: nothing of the report is read
         client.get(url)
@@ -279,3 +280,16 @@ def test_a_report_of_more_kecamatan_than_a_page_says_which_it_shows(client, demo
     assert "4 kecamatan dengan cakupan terendah dari 6" in html
     section = html.split('id="report-patbm"')[1].split("</section>")[0]
     assert section.count('<th scope="row" class="fw-normal">') == 4
+
+
+def test_a_cached_report_reads_only_its_evaluation(client, demo, task_force_user, django_assert_max_num_queries):
+    """Served from its cache, the report reads the session, the user, the data versions and the evaluation for
+    its header: whether it has scores is read only with the body."""
+    cache.clear()
+    first = _report(client, task_force_user, 2018)
+    url = reverse("dashboard:evaluation-report", kwargs={"year": 2018})
+    with django_assert_max_num_queries(4):
+        html = client.get(url).content.decode()
+    stage = re.compile(r'id="report-stage">([^<]+)<')
+    assert stage.search(html).group(1) == stage.search(first).group(1)
+    assert html.count(PLOTLY) == 1 and "683,20" in html
