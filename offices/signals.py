@@ -19,8 +19,9 @@ def approved_answer_changed(sender, instance: QuestionScore, update_fields=None,
     cannot write an approved answer (`services.operator_answer_save` refuses), so this is DPMPPA's change."""
     if update_fields is not None and not (set(update_fields) & ANSWER_FIELDS):
         return
-    review = (AnswerReview.objects.select_for_update()
-              .filter(question_score_id=instance.pk, status=AnswerReview.Status.APPROVED).first())
+    # No row lock of its own: every write of scores and reviews holds the evaluation's lock already, and a
+    # save outside a transaction (a script) must not fail on PostgreSQL's FOR UPDATE.
+    review = AnswerReview.objects.filter(question_score_id=instance.pk, status=AnswerReview.Status.APPROVED).first()
     if review is None:
         return
     review.status = AnswerReview.Status.CHANGED

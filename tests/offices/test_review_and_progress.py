@@ -214,3 +214,19 @@ def test_the_progress_page_is_served_from_its_cache_and_each_write_shows_at_once
     OfficeDeadline.objects.create(evaluation=evaluation_2026, due_date=dt.date(2020, 1, 31))
     html = page()
     assert "31/01/2020" in html and "table-warning" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_approved_answer_saved_outside_a_transaction_also_loses_its_approval(operator_user, staff_user,
+                                                                                dinkes_question):
+    """A script's plain save (autocommit, no atomic block) must neither fail (PostgreSQL refuses FOR UPDATE
+    there) nor leave the answer approved."""
+    review = services.operator_answer_save(
+        operator=operator_user.operator, question_score=dinkes_question, version=dinkes_question.version,
+        score=D("1"), evidence="", fields=frozenset({"score"}), user=operator_user)
+    _approve(dinkes_question, staff_user)
+    assert AnswerReview.objects.get(pk=review.pk).status == AnswerReview.Status.APPROVED
+    score = QuestionScore.objects.get(pk=dinkes_question.pk)
+    score.score = D("0.5")
+    score.save(update_fields=["score"])
+    assert AnswerReview.objects.get(pk=review.pk).status == AnswerReview.Status.CHANGED
