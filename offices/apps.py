@@ -10,3 +10,6 @@ class OfficesConfig(AppConfig):
     staff_writes = ("answerreview",)
     # What the Operator OPD role may do (core.roles): answer its own office's questions, nothing else.
     operator_permissions = ("answer_office_questions",)
+
+    def ready(self):
+        from offices import signals  # noqa: F401  (connects the receivers)

@@ -67,6 +67,8 @@ class AnswerReview(models.Model):
         ANSWERED = "answered", _("answered")
         APPROVED = "approved", _("approved")
         RETURNED = "returned", _("returned")
+        # Staff changed the score or note of an approved answer: it needs DPMPPA's review again.
+        CHANGED = "changed", _("changed after approval")
 
     question_score = models.OneToOneField(QuestionScore, on_delete=models.PROTECT, related_name="review",
                                           verbose_name=_("question"))
@@ -90,7 +92,7 @@ class AnswerReview(models.Model):
         verbose_name_plural = _("answer reviews")
         permissions = [("answer_office_questions", _("Can answer the questions of its own office"))]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["answered", "approved", "returned"]),
+            models.CheckConstraint(condition=Q(status__in=["answered", "approved", "returned", "changed"]),
                                    name="answer_review_status_valid"),
             models.CheckConstraint(condition=~Q(status="returned") | ~Q(note=""),
                                    name="answer_review_returned_with_note",
@@ -117,3 +119,23 @@ class OfficeDeadline(models.Model):
 
     def __str__(self):
         return f"{self.evaluation}: {self.due_date:%d/%m/%Y}"
+
+
+class OfficeFinishedNotice(models.Model):
+    """DPMPPA was told that `office` answered all its questions of `evaluation`: the mail goes once per office
+    and evaluation (the unique constraint), not again when an answer is saved again."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("evaluation"))
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["evaluation", "office"]
+        verbose_name = _("office finished notice")
+        verbose_name_plural = _("office finished notices")
+        constraints = [models.UniqueConstraint(fields=["evaluation", "office"],
+                                               name="office_finished_notice_once_per_evaluation")]
+
+    def __str__(self):
+        return f"{self.evaluation}: {self.office}"

@@ -25,6 +25,15 @@ def operator_of(user) -> Operator | None:
     return Operator.objects.filter(user=user).select_related("office").first()
 
 
+def latest_without_questions() -> Evaluation | None:
+    """The latest evaluation when it has no questions (the 2019-era framework, scored per indicator), else
+    None: what an operator's page explains when there is nothing for an office to answer."""
+    latest = Evaluation.objects.select_related("instrument").order_by("-year").first()
+    if latest is None or latest.self_assessments.filter(scored_by_questions=True).exists():
+        return None
+    return latest
+
+
 def open_evaluation() -> Evaluation | None:
     """The evaluation the offices answer: the latest in its self-assessment with questions, else the latest
     with questions (read-only then)."""
@@ -124,10 +133,12 @@ class Progress:
     offices: list[OfficeProgress]
     deadline: dt.date | None
     unmapped: list[str] = field(default_factory=list)  # data sources of the evaluation's questions without office
+    has_questions: bool = True  # False on the 2019-era framework: scored per indicator, no agency's questions
+    today: dt.date | None = None  # the day the deadline is compared with (None: today)
 
     @property
     def past_deadline(self) -> bool:
-        return self.deadline is not None and dt.date.today() > self.deadline
+        return self.deadline is not None and (self.today or dt.date.today()) > self.deadline
 
 
 def progress(evaluation: Evaluation, *, today: dt.date | None = None) -> Progress:
@@ -139,7 +150,7 @@ def progress(evaluation: Evaluation, *, today: dt.date | None = None) -> Progres
     rows = list(QuestionScore.objects.filter(self_assessment__evaluation=evaluation)
                 .values_list("pk", "question__data_sources", "score", "max_points", "review__status"))
     if not rows:  # an evaluation without questions (the 2019-era framework): one query only
-        return Progress(evaluation=evaluation, offices=[], deadline=None)
+        return Progress(evaluation=evaluation, offices=[], deadline=None, has_questions=False)
     offices_by_source = defaultdict(list)
     for source in DataSource.objects.select_related("office"):
         if source.office is not None and source.office.is_active:
@@ -168,7 +179,8 @@ def progress(evaluation: Evaluation, *, today: dt.date | None = None) -> Progres
     for tally in tallies.values():
         tally.behind = late and tally.unanswered > 0
     offices = sorted(tallies.values(), key=lambda t: (-t.unanswered, -t.points_at_stake, t.office.name))
-    return Progress(evaluation=evaluation, offices=offices, deadline=deadline, unmapped=sorted(unmapped))
+    return Progress(evaluation=evaluation, offices=offices, deadline=deadline, unmapped=sorted(unmapped),
+                    today=today)
 
 
 def office_progress(evaluation: Evaluation, office: Office) -> OfficeProgress:

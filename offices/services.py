@@ -21,9 +21,10 @@ from core import roles
 from core.conflicts import WriteRefused
 from core.loading import LoadReport
 from core.versions import EditConflict
-from evidence.services import evidence_add
+from evidence.models import EvidenceDocument
+from evidence.services import Upload, evidence_add, evidence_remove, evidence_retitle, evidence_version_add
 from offices import selectors
-from offices.models import AnswerReview, DataSource, Operator
+from offices.models import AnswerReview, DataSource, OfficeFinishedNotice, Operator
 from planner.models import Office
 
 DATA_SOURCES_CSV = Path(__file__).resolve().parent / "data" / "data_sources_bogor.csv"
@@ -93,7 +94,6 @@ def operator_answer_save(*, operator: Operator, question_score: QuestionScore, v
     review = AnswerReview.objects.select_for_update().filter(question_score=question_score).first()
     if review is not None and review.status == AnswerReview.Status.APPROVED:
         raise AnswerApproved(f"question score {question_score.pk} is approved")
-    was_finished = _office_finished(evaluation, operator.office)
     # The history's reason column holds 100 characters; an office's name may take 120.
     reason = (_("Answered by %(office)s") % {"office": operator.office.name})[:REASON_LENGTH]
     question_scores_update(self_assessment=question_score.self_assessment, reason=reason, changes=[ScoreChange(
@@ -109,10 +109,19 @@ def operator_answer_save(*, operator: Operator, question_score: QuestionScore, v
     review._history_user = user
     review._change_reason = reason
     review.save()
-    if not was_finished and _office_finished(evaluation, operator.office):
-        office, year = operator.office, evaluation.year
-        transaction.on_commit(lambda: notify_office_finished(office=office, year=year))
+    if _office_finished(evaluation, operator.office):
+        _office_finished_notify(evaluation=evaluation, office=operator.office)
     return review
+
+
+def _office_finished_notify(*, evaluation, office: Office) -> None:
+    """Mails DPMPPA once per office and evaluation: the notice row (unique per office and evaluation) is the
+    record. An answer re-saved, or returned and answered again, sends nothing more: the returned answers are
+    DPMPPA's own step and show on its review list. The caller holds the evaluation's lock."""
+    _, created = OfficeFinishedNotice.objects.get_or_create(evaluation=evaluation, office=office)
+    if created:
+        year = evaluation.year
+        transaction.on_commit(lambda: notify_office_finished(office=office, year=year))
 
 
 def operator_evidence_add(*, operator: Operator, question_score: QuestionScore, uploads: list, user) -> list:
@@ -127,6 +136,46 @@ def operator_evidence_add(*, operator: Operator, question_score: QuestionScore, 
         # The evaluation stays locked while the files are added: a review cannot approve in between.
         return evidence_add(self_assessment=question_score.self_assessment, question_score=question_score,
                             uploads=uploads, user=user)
+
+
+def _operator_document(operator: Operator, document: EvidenceDocument) -> EvidenceDocument:
+    """Checks, under the evaluation's lock, that `document` is on a question of the operator's office whose
+    answer DPMPPA has not approved; the evidence service then checks the stage and the document's version."""
+    evaluation = lock_evaluation(document.self_assessment.evaluation)
+    if document.question_score_id is None or selectors.office_question_score(
+            evaluation, operator.office, document.question_score_id) is None:
+        raise NotYourQuestion(f"document {document.pk} is not on a question of {operator.office}")
+    if AnswerReview.objects.filter(question_score_id=document.question_score_id,
+                                   status=AnswerReview.Status.APPROVED).exists():
+        raise AnswerApproved(f"question score {document.question_score_id} is approved")
+    return document
+
+
+@transaction.atomic
+def operator_document_retitle(*, operator: Operator, document: EvidenceDocument, title: str, version: int,
+                              user) -> EvidenceDocument:
+    """Retitles a document of the operator's office through `evidence.services.evidence_retitle`. Raises
+    `NotYourQuestion`, `AnswerApproved` and what `evidence_retitle` raises."""
+    return evidence_retitle(document=_operator_document(operator, document), title=title, version=version,
+                            user=user)
+
+
+@transaction.atomic
+def operator_document_version_add(*, operator: Operator, document: EvidenceDocument, upload: Upload,
+                                  version: int, user):
+    """Adds a version to a document of the operator's office through `evidence.services.evidence_version_add`
+    (the earlier versions stay). Raises `NotYourQuestion`, `AnswerApproved` and what that service raises."""
+    return evidence_version_add(document=_operator_document(operator, document), upload=upload, version=version,
+                                user=user)
+
+
+@transaction.atomic
+def operator_document_remove(*, operator: Operator, document: EvidenceDocument, version: int,
+                             user) -> EvidenceDocument:
+    """Removes (hides) a document of the operator's office through `evidence.services.evidence_remove`; it
+    and its versions stay stored and in the history. Raises `NotYourQuestion`, `AnswerApproved` and what
+    `evidence_remove` raises."""
+    return evidence_remove(document=_operator_document(operator, document), version=version, user=user)
 
 
 def _office_finished(evaluation, office) -> bool:

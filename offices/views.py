@@ -14,19 +14,22 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clusters.models import Evaluation, QuestionScore
 from clusters.services import QuestionScoresChanged, StageClosed
+from core.caching import page_cache
 from core.conflicts import BAD_REQUEST, CONFLICT, DATABASE_REFUSED, OK, write_refusals
 from core.formsets import FORM_NOT_THE_PAGES, whole_number_or_none
 from core.versions import EditConflict
 from evidence import selectors as evidence_selectors
-from evidence.forms import EvidenceUploadForm
+from evidence.forms import DocumentRemoveForm, DocumentTitleForm, DocumentVersionForm, EvidenceUploadForm
 from evidence.models import EvidenceDocument
-from evidence.services import EvaluationFull
+from evidence.services import DocumentRemoved, EvaluationFull
 from evidence.views import file_response
 from offices import charts, selectors, services
 from offices.forms import AnswerForm, ReviewForm
@@ -49,6 +52,7 @@ def _refusal_message(refusal) -> str:
                         "shown; try again."),
         EvaluationFull: _("Nothing was saved: the evaluation's evidence would exceed its size limit. Ask the "
                           "administrator."),
+        DocumentRemoved: _("Nothing was saved: the document was removed meanwhile."),
     }) or str(DATABASE_REFUSED)
 
 
@@ -86,7 +90,8 @@ def my_questions(request):
     returned = [row for row in rows if row[1] is not None and row[1].status == AnswerReview.Status.RETURNED]
     tally = selectors.office_progress(evaluation, office) if evaluation else None
     return render(request, "offices/my_questions.html", {
-        "office": office, "evaluation": evaluation, "rows": rows, "returned": returned, "tally": tally})
+        "office": office, "evaluation": evaluation, "rows": rows, "returned": returned, "tally": tally,
+        "without_questions": None if evaluation else selectors.latest_without_questions()})
 
 
 @require_http_methods(["GET", "POST"])
@@ -168,6 +173,82 @@ def operator_file(request, year, pk):
     return file_response(version, attachment=request.GET.get("unduh") == "1")
 
 
+def _operator_document_or_404(request, evaluation, pk):
+    """Document `pk` of `evaluation` on a question of the operator's office (not found otherwise: another
+    office's document, another year's, an indicator's document, or one already removed)."""
+    document = evidence_selectors.evaluation_document(evaluation, pk)
+    if (document is None or document.is_removed or document.question_score_id is None
+            or selectors.office_question_score(evaluation, request.operator.office,
+                                               document.question_score_id) is None):
+        raise Http404
+    return document
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required
+def operator_document(request, year, pk):
+    """A document of one of the operator's office's questions: its versions, and during the self-assessment,
+    while DPMPPA has not approved the answer, a new title, a new version or its removal (all through
+    `evidence.services`; nothing is deleted, every version stays in the history)."""
+    evaluation = get_object_or_404(Evaluation, year=year)
+    document = _operator_document_or_404(request, evaluation, pk)
+    score = document.question_score
+    status = OK
+    forms = {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        common = {"operator": request.operator, "document": document, "user": request.user}
+        if action == "title":
+            form = forms["title_form"] = DocumentTitleForm(request.POST)
+            write = lambda: services.operator_document_retitle(  # noqa: E731
+                title=form.cleaned_data["title"], version=form.cleaned_data["version"], **common)
+            done = _("Title saved.")
+        elif action == "version":
+            form = forms["version_form"] = DocumentVersionForm(request.POST, request.FILES)
+            write = lambda: services.operator_document_version_add(  # noqa: E731
+                upload=form.cleaned_data["file"], version=form.cleaned_data["version"], **common)
+            done = _("New version saved; the earlier one stays in the history.")
+        elif action == "remove":
+            form = DocumentRemoveForm(request.POST)
+            write = lambda: services.operator_document_remove(  # noqa: E731
+                version=form.cleaned_data["version"], **common)
+            done = _("“%(title)s” removed from the answer; it stays in the history.") % {"title": document.title}
+        else:
+            return _bad_request(request)
+        if not form.is_valid():
+            if "version" in form.errors:  # a hidden field the page wrote: not the user's to correct
+                return _bad_request(request)
+        else:
+            with write_refusals() as refusal:
+                write()
+            if not refusal:
+                messages.success(request, done)
+                if action == "remove":
+                    return redirect("offices:answer", year=year, pk=score.pk)
+                return redirect("offices:document", year=year, pk=pk)
+            messages.error(request, _refusal_message(refusal))
+            status = CONFLICT
+            forms = {}
+            evaluation.refresh_from_db()
+            document = evidence_selectors.evaluation_document(evaluation, pk)
+            if document.is_removed:
+                return redirect("offices:answer", year=year, pk=score.pk)
+    review = selectors.review_of(score)
+    editable = evaluation.is_self_assessment_open and not (
+        review is not None and review.status == AnswerReview.Status.APPROVED)
+    view = evidence_selectors.document_view(document)
+    context = {
+        "evaluation": evaluation, "office": request.operator.office, "score": score, "document": document,
+        "view": view, "editable": editable, "review": review,
+        "version_form": forms.get("version_form") or DocumentVersionForm(initial={"version": document.version}),
+        "title_form": forms.get("title_form") or DocumentTitleForm(
+            initial={"title": document.title, "version": document.version}),
+        "remove_form": DocumentRemoveForm(initial={"version": document.version}),
+        "history": evidence_selectors.document_history(view),
+    }
+    return render(request, "offices/document.html", context, status=status)
+
+
 def _office_id(request) -> int | None:
     """The office chosen by `?kantor=` (None when none or not an id)."""
     chosen = whole_number_or_none(request.GET.get("kantor", ""))
@@ -244,8 +325,19 @@ def review(request, year, pk):
 @permission_required(VIEW, raise_exception=True)
 def progress(request, year):
     """Who is behind: per office, questions assigned, answered, with evidence, approved, returned and the points
-    at stake in the unanswered ones, as a chart and a table with the same numbers."""
-    evaluation = _evaluation(year)
-    result = selectors.progress(evaluation)
+    at stake in the unanswered ones, as a chart and a table with the same numbers. The body is cached per data
+    version of what it shows (scores, evidence, reviews and deadlines, offices), language, permission and day;
+    the numbers are read only when that cache misses, so a write shows at once."""
+    today = timezone.localdate()  # whether the deadline has passed changes with the day
+    cached = page_cache(request, "offices-progress", domains=("clusters", "evidence", "offices", "planner"),
+                        permissions=(VIEW,), vary=(year, today))
+    evaluation = get_object_or_404(Evaluation.objects.select_related("instrument"), year=year)
     return render(request, "offices/progress.html", {
-        "evaluation": evaluation, "progress": result, "figure": charts.progress_figure(result)})
+        "evaluation": evaluation, "page_cache": cached,
+        "body": SimpleLazyObject(lambda: _progress_body(evaluation, today))})
+
+
+def _progress_body(evaluation, today) -> dict:
+    """What the progress page's body shows, read only when its cache misses."""
+    result = selectors.progress(evaluation, today=today)
+    return {"progress": result, "figure": charts.progress_figure(result) if result.offices else None}

@@ -299,6 +299,11 @@ ROUTES: dict[str, Route] = {
         post_data=lambda w: _answer_form(w),
     ),
     "offices:file": Route(kwargs=lambda w: {"year": w.question_year, "pk": w.operator_file.pk}, get=OPERATORS),
+    "offices:document": Route(
+        kwargs=lambda w: {"year": w.question_year, "pk": w.operator_file.document_id}, get=OPERATORS, post=OPERATORS,
+        post_data=lambda w: {"action": "title", "title": "Perwal (ditandatangani)",
+                             "version": str(EvidenceDocument.objects.get(pk=w.operator_file.document_id).version)},
+    ),
     "offices:progress": Route(kwargs=lambda w: {"year": w.question_year}),
     "offices:review-list": Route(kwargs=lambda w: {"year": w.question_year}),
     "offices:review": Route(
