@@ -1,7 +1,7 @@
 """The criteria the Kelana-Dekela questions ask about, and their status per kelurahan or kecamatan and year."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -66,6 +66,12 @@ class Criterion(models.Model):
         return self.source == self.Source.RECORDED
 
 
+# A status's date (when the criterion was met or checked) lies in the status's year or at most this many
+# years before it (a Forum Anak formed in 2012 still counts in 2025), and never before 2000.
+DATE_SPAN_YEARS = 20
+EARLIEST_DATE_YEAR = 2000
+
+
 class CriterionStatus(models.Model):
     """Whether one kelurahan (or kecamatan) met one criterion in one year, with the date and a note.
 
@@ -89,7 +95,10 @@ class CriterionStatus(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UNKNOWN)
-    date = models.DateField(_("date"), null=True, blank=True, help_text=_("When it was met (or checked)."))
+    date = models.DateField(
+        _("date"), null=True, blank=True,
+        help_text=_("When it was met (or checked): in the year itself or up to 20 years before it, not before "
+                    "2000 and not in the future."))
     note = models.TextField(_("note"), blank=True)
     version = models.PositiveIntegerField(
         _("version"), default=1, editable=False,
@@ -112,6 +121,11 @@ class CriterionStatus(models.Model):
             models.CheckConstraint(condition=Q(status__in=["met", "not_met", "unknown"]),
                                    name="criterion_status_known"),
             models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="criterion_status_year_range"),
+            models.CheckConstraint(
+                condition=Q(date__isnull=True) | (
+                    Q(date__year__lte=F("year")) & Q(date__year__gte=F("year") - DATE_SPAN_YEARS)
+                    & Q(date__year__gte=EARLIEST_DATE_YEAR)),
+                name="criterion_status_date_in_its_year_range"),
             models.UniqueConstraint(fields=["criterion", "kelurahan", "year"], condition=Q(kelurahan__isnull=False),
                                     name="criterion_status_one_per_kelurahan_year"),
             models.UniqueConstraint(fields=["criterion", "kecamatan", "year"], condition=Q(kecamatan__isnull=False),

@@ -76,7 +76,7 @@ def row_edit(request, year, pk, scope):
         return redirect(back)
     criteria = [criterion for criterion in Criterion.objects.for_scope(scope) if criterion.is_recorded]
     statuses = selectors.row_statuses(year=year, criteria=criteria, **where)
-    form = CriteriaRowForm(request.POST or None, criteria=criteria, statuses=statuses)
+    form = CriteriaRowForm(request.POST or None, criteria=criteria, statuses=statuses, year=year)
     status = 200
     if request.method == "POST":
         if not form.is_valid() and form.has_bad_version:
@@ -107,7 +107,7 @@ def _conflict_form(data, criteria, year, where, pks) -> CriteriaRowForm:
     for criterion in criteria:
         stored = statuses.get(criterion.pk)
         data[f"version_{criterion.pk}"] = str(stored.version) if stored else ""
-    form = CriteriaRowForm(data, criteria=criteria, statuses=statuses)
+    form = CriteriaRowForm(data, criteria=criteria, statuses=statuses, year=year)
     form.is_valid()
     changed = ", ".join(f"{c.short_name} ({statuses[c.pk].get_status_display() if c.pk in statuses else '—'})"
                         for c in criteria if c.pk in pks)
