@@ -90,6 +90,17 @@ def _status_counts(year: int, criteria: list[Criterion], scope: str, by_kecamata
             for row in statuses.values(*keys).annotate(n=Count("pk")).order_by()}
 
 
+def default_year() -> int:
+    """The year the matrix opens on from a link without one: the latest evaluation's year (the year being
+    entered, whose statuses feed its questions), else the latest year with a recorded status, else this year.
+    Two queries at most."""
+    in_range = {"year__gte": YEARS.start, "year__lte": YEARS.stop - 1}
+    year = Evaluation.objects.filter(**in_range).order_by("-year").values_list("year", flat=True).first()
+    if year is None:
+        year = CriterionStatus.objects.filter(**in_range).order_by("-year").values_list("year", flat=True).first()
+    return year if year is not None else timezone.localdate().year
+
+
 def year_day(year: int) -> dt.date:
     """The day whose PATBM steps a year's PATBM criterion reads: 31 December, or today for the current year
     (and a later one)."""

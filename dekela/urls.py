@@ -5,6 +5,7 @@ from dekela import views
 app_name = "dekela"
 
 urlpatterns = [
+    path("", views.matrix, {"scope": "kelurahan", "year": None}, name="matrix-latest"),
     path("cakupan/", views.coverage_over_time, name="coverage"),
     path("<int:year>/", views.matrix, {"scope": "kelurahan"}, name="matrix"),
     path("<int:year>/kecamatan/", views.matrix, {"scope": "kecamatan"}, name="kecamatan-matrix"),

@@ -39,8 +39,10 @@ def _year(year: int) -> int:
 @permission_required("dekela.view_criterionstatus", raise_exception=True)
 def matrix(request, year, scope):
     """Kelurahan (grouped by kecamatan, paged by kecamatan) or kecamatan by criteria for one year, each cell
-    met / not met / unknown, filterable, with totals per kecamatan and for the city. Staff edit a row."""
-    year = _year(year)
+    met / not met / unknown, filterable, with totals per kecamatan and for the city. Staff edit a row.
+    Without a year (the links of the navigation, the dashboard and the kelurahan list), the latest
+    evaluation's year (`selectors.default_year`)."""
+    year = selectors.default_year() if year is None else _year(year)
     criteria = list(Criterion.objects.for_scope(scope))
     filter_form = MatrixFilterForm(request.GET or None, criteria=criteria)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}

@@ -272,6 +272,7 @@ ROUTES: dict[str, Route] = {
     "planner:office-detail": Route(kwargs=lambda w: {"pk": w.office.pk}),
     # --- issue 20: Kelurahan Layak Anak criteria (Kelana-Dekela) ---
     "dekela:coverage": Route(),
+    "dekela:matrix-latest": Route(),
     "dekela:matrix": Route(kwargs=lambda w: {"year": w.question_year}),
     "dekela:kecamatan-matrix": Route(kwargs=lambda w: {"year": w.question_year}),
     "dekela:row-edit": Route(kwargs=lambda w: {"year": w.question_year, "pk": w.kelurahan.pk}, get=WRITERS,
