@@ -1,3 +1,4 @@
+from functools import partial
 from pathlib import Path
 
 from django.contrib import messages
@@ -8,11 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from clusters.models import Evaluation
 from clusters.services import QuestionScoresChanged, StageClosed
+from core.caching import page_cache
 from core.conflicts import DATABASE_REFUSED, WriteRefused, write_refusals
 from core.imports import ImportRefused, TokenInvalid
 from core.spreadsheets import download
@@ -35,14 +38,41 @@ def _year(year: int) -> int:
     return year
 
 
+_MATRIX_CONTEXT = ("matrix", "filter_form", "query_string", "page_obj", "paginator", "is_paginated")
+
+
 @require_GET
 @permission_required("dekela.view_criterionstatus", raise_exception=True)
 def matrix(request, year, scope):
     """Kelurahan (grouped by kecamatan, paged by kecamatan) or kecamatan by criteria for one year, each cell
     met / not met / unknown, filterable, with totals per kecamatan and for the city. Staff edit a row.
     Without a year (the links of the navigation, the dashboard and the kelurahan list), the latest
-    evaluation's year (`selectors.default_year`)."""
+    evaluation's year (`selectors.default_year`).
+
+    The body is cached (`{% page_body %}`) per data version of the criteria and the kelurahan, language,
+    edit permission, year, scope and filters; the matrix is read only on a miss. A row is saved on its own
+    page (`row_edit`), which is never cached, and its save changes the "dekela" version at once."""
     year = selectors.default_year() if year is None else _year(year)
+    today = timezone.localdate()
+    cached = page_cache(request, "dekela-matrix", domains=("dekela", "kelurahan"),
+                        permissions=("dekela.change_criterionstatus",),
+                        # The PATBM column of this year (or a later one) reads today's steps.
+                        vary=(year, scope, sorted(request.GET.lists()), today if year >= today.year else ""))
+    state = SimpleLazyObject(lambda: _matrix_context(request, year, scope))
+    context = {name: SimpleLazyObject(partial(_context_value, state, name)) for name in _MATRIX_CONTEXT}
+    return render(request, "dekela/matrix.html", {
+        **context, "page_cache": cached, "year": year, "scope": scope,
+        "can_edit": cached.can["change_criterionstatus"],
+        "other_years": [other for other in (year - 1, year + 1) if other in selectors.YEARS],
+        "is_kelurahan": scope == Criterion.Scope.KELURAHAN,
+    })
+
+
+def _context_value(state, name):
+    return state[name]
+
+
+def _matrix_context(request, year, scope) -> dict:
     criteria = list(Criterion.objects.for_scope(scope))
     filter_form = MatrixFilterForm(request.GET or None, criteria=criteria)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
@@ -51,14 +81,8 @@ def matrix(request, year, scope):
         criterion_id=filters.get("criterion"), status=filters.get("status") or "", page=request.GET.get("page", 1))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "dekela/matrix.html", {
-        "matrix": result, "year": year, "scope": scope, "filter_form": filter_form,
-        "can_edit": request.user.has_perm("dekela.change_criterionstatus"),
-        "query_string": query.urlencode(), "page_obj": result.page, "paginator": result.page.paginator,
-        "is_paginated": result.is_paged,
-        "other_years": [other for other in (year - 1, year + 1) if other in selectors.YEARS],
-        "is_kelurahan": scope == Criterion.Scope.KELURAHAN,
-    })
+    return {"matrix": result, "filter_form": filter_form, "query_string": query.urlencode(),
+            "page_obj": result.page, "paginator": result.page.paginator, "is_paginated": result.is_paged}
 
 
 @permission_required("dekela.change_criterionstatus", raise_exception=True)
