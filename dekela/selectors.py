@@ -241,8 +241,14 @@ class Suggestion:
     question_score: QuestionScore
     share: coverage.Coverage
     points: Decimal
-    gain_one_more: Decimal
+    points_one_more: Decimal  # the points with one more place meeting the criterion, rounded as `points`
     more_for_full: int
+
+    @property
+    def gain_one_more(self) -> Decimal:
+        """What one more place adds: the difference of the two rounded suggestions the page shows, so they
+        add up there (with 6 points over 68 kelurahan it is 0.09 or 0.08 as the rounding falls)."""
+        return self.points_one_more - self.points
 
     @property
     def differs(self) -> bool:
@@ -279,8 +285,8 @@ def suggestions(evaluation: Evaluation, *, rule: str | None = None) -> list[Sugg
             criterion=criterion, question_score=row, share=share,
             points=scoring.suggested_points(met=share.covered, total=share.total, max_points=row.max_points,
                                             rule=rule),
-            gain_one_more=scoring.gain_from_more(met=share.covered, total=share.total, max_points=row.max_points,
-                                                 more=1, rule=rule),
+            points_one_more=scoring.suggested_points(met=min(share.covered + 1, share.total), total=share.total,
+                                                     max_points=row.max_points, rule=rule),
             more_for_full=scoring.more_needed_for_full(met=share.covered, total=share.total),
         ))
     return result
