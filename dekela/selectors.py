@@ -266,10 +266,12 @@ def suggestions(evaluation: Evaluation, *, rule: str | None = None) -> list[Sugg
     if not criteria:
         return []
     by_number = {(criterion.question.indicator.code, criterion.question.code): criterion for criterion in criteria}
-    rows = (QuestionScore.objects.filter(self_assessment__evaluation=evaluation,
-                                         question__indicator__code__in={code for code, _ in by_number})
-            .select_related("question__indicator", "self_assessment")
-            .order_by("question__indicator__number", "question__indicator__code", "question__order"))
+    rows = list(QuestionScore.objects.filter(self_assessment__evaluation=evaluation,
+                                             question__indicator__code__in={code for code, _ in by_number})
+                .select_related("question__indicator", "self_assessment")
+                .order_by("question__indicator__number", "question__indicator__code", "question__order"))
+    if not rows:
+        return []
     shares = {}
     for scope in (Criterion.Scope.KECAMATAN, Criterion.Scope.KELURAHAN):
         scoped = [criterion for criterion in criteria if criterion.scope == scope]
@@ -290,6 +292,17 @@ def suggestions(evaluation: Evaluation, *, rule: str | None = None) -> list[Sugg
             more_for_full=scoring.more_needed_for_full(met=share.covered, total=share.total),
         ))
     return result
+
+
+def planner_gains(evaluation: Evaluation, *, limit: int = 5) -> list[scoring.CriterionGain]:
+    """For the planner: the criteria of `evaluation`'s questions where a tenth more of the active places
+    (`scoring.planner_step`) meeting them would add the most points under the conversion rule, biggest first;
+    each gain's `key` is its `Suggestion`. Empty on an instrument without Kelana-Dekela questions."""
+    rule = scoring.conversion_rule()
+    items = suggestions(evaluation, rule=rule)
+    return scoring.biggest_gains(
+        [scoring.GainCandidate(item, item.share.covered, item.share.total, item.question_score.max_points)
+         for item in items], limit=limit, rule=rule)
 
 
 def suggestion_for(evaluation: Evaluation, question_score_pk: int) -> Suggestion | None:
