@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Question
+from evidence import filetypes
+from evidence.models import StoredFile
 from kelurahan.models import Kecamatan, Kelurahan
 
 
@@ -134,3 +136,50 @@ class CriterionStatus(models.Model):
 
     def __str__(self):
         return f"{self.criterion} · {self.kelurahan or self.kecamatan} · {self.year}"
+
+
+class CriterionEvidenceQuerySet(models.QuerySet):
+    def of(self, *, criterion: Criterion, year: int, kelurahan: Kelurahan | None = None,
+           kecamatan: Kecamatan | None = None):
+        """One status's evidence (a criterion of one place and year), newest first, with who uploaded it."""
+        place = {"kelurahan": kelurahan} if kelurahan is not None else {"kecamatan": kecamatan}
+        return (self.filter(criterion=criterion, year=year, **place).select_related("uploaded_by")
+                .order_by("-uploaded_at", "-pk"))
+
+
+class CriterionEvidence(StoredFile):
+    """A document behind a criterion's status (one kelurahan or kecamatan, one criterion, one year), stored and
+    checked as the questions' evidence is (`evidence.services.uploads_store`). Kept whatever the status becomes:
+    nothing here is deleted, a newer document is added beside the older ones."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="evidence",
+                                  verbose_name=_("criterion"))
+    kelurahan = models.ForeignKey(Kelurahan, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="criterion_evidence", verbose_name=_("kelurahan"))
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="criterion_evidence", verbose_name=_("kecamatan"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+
+    objects = CriterionEvidenceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "criterion__order", "uploaded_at"]
+        verbose_name = _("criterion evidence")
+        verbose_name_plural = _("criterion evidence")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kelurahan__isnull=False) & Q(kecamatan__isnull=True))
+                | (Q(kelurahan__isnull=True) & Q(kecamatan__isnull=False)),
+                name="criterion_evidence_one_place",
+            ),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="criterion_evidence_year_range"),
+            models.CheckConstraint(condition=~Q(title=""), name="criterion_evidence_title_not_empty"),
+            models.CheckConstraint(condition=Q(size__gt=0), name="criterion_evidence_not_empty"),
+            models.CheckConstraint(condition=Q(kind__in=list(filetypes.KINDS)), name="criterion_evidence_kind_allowed"),
+        ]
+        indexes = [models.Index(fields=["criterion", "year"], name="criterion_evidence_status_idx")]
+
+    def __str__(self):
+        return self.title

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from clusters.models import Evaluation, QuestionScore
 from dekela import scoring
-from dekela.models import Criterion, CriterionStatus
+from dekela.models import Criterion, CriterionEvidence, CriterionStatus
 from kelurahan import coverage
 from kelurahan import selectors as kelurahan_selectors
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
@@ -223,6 +223,14 @@ def matrix(*, year: int, scope: str, kecamatan_id: int | None = None, criterion_
     if criterion_id is not None and status:
         result.rows = [row for row in result.rows if row.status_of(criterion_id) == status]
     return result
+
+
+def evidence_counts(*, year: int, kelurahan: Kelurahan | None = None,
+                    kecamatan: Kecamatan | None = None) -> dict[int, int]:
+    """{criterion pk: evidence documents} of one place in one year (one query)."""
+    place = {"kelurahan": kelurahan} if kelurahan is not None else {"kecamatan": kecamatan}
+    return dict(CriterionEvidence.objects.filter(year=year, **place).values("criterion_id")
+                .annotate(n=Count("pk")).values_list("criterion_id", "n").order_by())
 
 
 def row_statuses(*, year: int, criteria: list[Criterion], kelurahan: Kelurahan | None = None,

@@ -20,6 +20,11 @@ urlpatterns = [
     path("<int:year>/kecamatan/impor/", views.matrix_import, {"scope": "kecamatan"}, name="kecamatan-matrix-import"),
     path("<int:year>/kecamatan/impor/konfirmasi/", views.matrix_import_confirm, {"scope": "kecamatan"},
          name="kecamatan-matrix-import-confirm"),
+    path("<int:year>/kelurahan/<int:pk>/bukti/<int:criterion_pk>/", views.criterion_evidence,
+         {"scope": "kelurahan"}, name="evidence"),
+    path("<int:year>/kecamatan/<int:pk>/bukti/<int:criterion_pk>/", views.criterion_evidence,
+         {"scope": "kecamatan"}, name="kecamatan-evidence"),
+    path("<int:year>/bukti/berkas/<int:pk>/", views.criterion_evidence_file, name="evidence-file"),
     path("<int:year>/saran/", views.suggestions, name="suggestions"),
     path("<int:year>/saran/ambil/", views.suggestion_take, name="suggestion-take"),
 ]

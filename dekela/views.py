@@ -1,8 +1,10 @@
 from functools import partial
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +13,9 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clusters.models import Evaluation
 from clusters.services import QuestionScoresChanged, StageClosed
@@ -24,7 +28,9 @@ from core.versions import EditConflict
 from dekela import charts, imports, scoring, selectors, services
 from dekela.exports import matrix_table
 from dekela.forms import CriteriaRowForm, MatrixFilterForm
-from dekela.models import Criterion
+from dekela.models import Criterion, CriterionEvidence
+from evidence.forms import EvidenceUploadForm
+from evidence.views import file_response
 from kelurahan.models import Kecamatan, Kelurahan
 
 SCOPES = {Criterion.Scope.KELURAHAN: "dekela:matrix", Criterion.Scope.KECAMATAN: "dekela:kecamatan-matrix"}
@@ -122,6 +128,7 @@ def row_edit(request, year, pk, scope):
             status = refusal.status
     return render(request, "dekela/row_form.html", {
         "form": form, "place": place, "year": year, "scope": scope, "cancel_url": back,
+        "evidence_counts": selectors.evidence_counts(year=year, **where),
         "patbm_criteria": [c for c in Criterion.objects.for_scope(scope) if not c.is_recorded],
     }, status=status)
 
@@ -250,3 +257,57 @@ def matrix_import_confirm(request, year, scope):
     return render(request, "dekela/matrix_import.html", {
         "form": SpreadsheetUploadForm(), "preview": None, "token": "", "refusal": reason, "year": year,
         "scope": scope}, status=refusal.status)
+
+
+def _place(scope: str, pk: int):
+    """The kelurahan or kecamatan of a row, and the keyword that names it to the selectors and services."""
+    if scope == Criterion.Scope.KELURAHAN:
+        place = get_object_or_404(Kelurahan.objects.select_related("kecamatan"), pk=pk)
+        return place, {"kelurahan": place}
+    place = get_object_or_404(Kecamatan, pk=pk)
+    return place, {"kecamatan": place}
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("dekela.view_criterionstatus", raise_exception=True)
+def criterion_evidence(request, year, pk, criterion_pk, scope):
+    """The evidence documents of one criterion of one kelurahan (kecamatan) in one year: listed and downloaded
+    by every role that reads the matrix; staff upload more (checked and stored as the questions' evidence).
+    Nothing is deleted: a newer document is added beside the older ones."""
+    year = _year(year)
+    place, where = _place(scope, pk)
+    criterion = get_object_or_404(Criterion.objects.for_scope(scope), pk=criterion_pk)
+    may_upload = request.user.has_perm("dekela.change_criterionstatus")
+    form, status = EvidenceUploadForm(), 200
+    if request.method == "POST":
+        if not may_upload:
+            raise PermissionDenied
+        form = EvidenceUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            with write_refusals() as refusal:
+                added = services.criterion_evidence_add(criterion=criterion, year=year, uploads=form.uploads(),
+                                                        user=request.user, **where)
+            if not refusal:
+                messages.success(request, ngettext("%(count)s document added.", "%(count)s documents added.",
+                                                   len(added)) % {"count": len(added)})
+                return redirect(request.path)
+            form.add_error(None, refusal.message({WriteRefused: str, IntegrityError: DATABASE_REFUSED}))
+            status = refusal.status
+    return render(request, "dekela/criterion_evidence.html", {
+        "year": year, "scope": scope, "place": place, "criterion": criterion,
+        "status": selectors.row_statuses(year=year, criteria=[criterion], **where).get(criterion.pk),
+        "documents": CriterionEvidence.objects.of(criterion=criterion, year=year, **where),
+        "form": form, "can_upload": may_upload and place.is_active, "max_file": settings.EVIDENCE_MAX_FILE_BYTES,
+        "back": reverse("dekela:row-edit" if scope == Criterion.Scope.KELURAHAN else "dekela:kecamatan-row-edit",
+                        args=[year, place.pk]) if may_upload else reverse(SCOPES[scope], args=[year]),
+    }, status=status)
+
+
+@require_GET
+@permission_required("dekela.view_criterionstatus", raise_exception=True)
+@xframe_options_sameorigin
+def criterion_evidence_file(request, year, pk):
+    """Sends one criterion evidence document with the evidence app's headers (PDF and images inline unless
+    ?unduh=1)."""
+    document = get_object_or_404(CriterionEvidence, pk=pk, year=year)
+    return file_response(document, attachment=request.GET.get("unduh") == "1")
