@@ -31,7 +31,8 @@ def home(request):
             return redirect("offices:my-questions")
         raise PermissionDenied
     cached = page_cache(request, "dashboard", domains=("clusters", "kelurahan", "evidence"),
-                        permissions=("clusters.add_evaluation", "clusters.add_fielddeduction", "kelurahan.view_patbm"))
+                        permissions=("clusters.add_evaluation", "clusters.add_fielddeduction", "kelurahan.view_patbm",
+                                     "dekela.view_criterionstatus"))
     dashboard = SimpleLazyObject(selectors.dashboard)
     return render(
         request,

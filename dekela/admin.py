@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_history import KeepHistoryAdminMixin, ReadOnlyAdminMixin, page_link
-from dekela.models import Criterion, CriterionStatus
+from dekela.models import Criterion, CriterionEvidence, CriterionStatus
 
 
 @admin.register(Criterion)
@@ -37,3 +37,15 @@ class CriterionStatusAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         else:
             url = reverse("dekela:kecamatan-row-edit", args=[obj.year, obj.kecamatan_id])
         return page_link(url, gettext_lazy("Record the criteria on the matrix page"))
+
+
+@admin.register(CriterionEvidence)
+class CriterionEvidenceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Shown only: documents are uploaded on the criterion's evidence page and never deleted."""
+
+    list_display = ["title", "criterion", "kelurahan", "kecamatan", "year", "kind", "size", "uploaded_at"]
+    list_filter = ["year", "kind", "criterion__scope"]
+    search_fields = ["title", "original_name", "kelurahan__name", "kecamatan__name"]
+    list_select_related = ["criterion", "kelurahan", "kecamatan"]
+    fields = ["title", "criterion", "kelurahan", "kecamatan", "year", "original_name", "kind", "size", "sha256",
+              "uploaded_by", "uploaded_at"]

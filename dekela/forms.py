@@ -1,15 +1,22 @@
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import LocalDateField
-from dekela.models import CriterionStatus
+from dekela.models import DATE_SPAN_YEARS, EARLIEST_DATE_YEAR, CriterionStatus
 from dekela.services import StatusChange
 from kelurahan.forms import KECAMATAN_SELECT_LIMIT
 from kelurahan.models import Kecamatan
 
 NOTE_MAX_LENGTH = 2000
+
+
+def date_range(year: int) -> tuple[dt.date, dt.date]:
+    """The first and last date a status of `year` may carry (the database's criterion_status_date_in_its_year_range)."""
+    return dt.date(max(year - DATE_SPAN_YEARS, EARLIEST_DATE_YEAR), 1, 1), dt.date(year, 12, 31)
 
 
 class MatrixFilterForm(forms.Form):
@@ -48,16 +55,22 @@ class MatrixFilterForm(forms.Form):
 class CriteriaRowForm(forms.Form):
     """One matrix row: per recorded criterion its status, date and note, with the version loaded."""
 
-    def __init__(self, *args, criteria, statuses, **kwargs):
+    def __init__(self, *args, criteria, statuses, year: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.year = year
+        self.earliest, self.latest = date_range(year)
+        date_help = _("From %(earliest)s to %(latest)s: the year itself or up to %(span)s years before it, not "
+                      "before %(floor)s.") % {"earliest": formats.date_format(self.earliest, "SHORT_DATE_FORMAT"),
+                                              "latest": formats.date_format(self.latest, "SHORT_DATE_FORMAT"),
+                                              "span": DATE_SPAN_YEARS, "floor": EARLIEST_DATE_YEAR}
         for criterion in criteria:
             stored = statuses.get(criterion.pk)
             pk = criterion.pk
             self.fields[f"status_{pk}"] = forms.ChoiceField(
                 label=criterion.name, choices=CriterionStatus.Status.choices,
                 initial=stored.status if stored else CriterionStatus.Status.UNKNOWN)
-            self.fields[f"date_{pk}"] = LocalDateField(label=_("Date"), required=False,
+            self.fields[f"date_{pk}"] = LocalDateField(label=_("Date"), required=False, help_text=date_help,
                                                        initial=stored.date if stored else None)
             self.fields[f"note_{pk}"] = forms.CharField(
                 label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, initial=stored.note if stored else "",
@@ -73,6 +86,17 @@ class CriteriaRowForm(forms.Form):
             if day and day > today:
                 self.add_error(f"date_{criterion.pk}", ValidationError(
                     _("The date may not be in the future."), code="future"))
+            elif day and day > self.latest:
+                self.add_error(f"date_{criterion.pk}", ValidationError(
+                    _("The date is after the end of %(year)s: record it in the year it belongs to."),
+                    code="after_year", params={"year": self.year}))
+            elif day and day < self.earliest:
+                self.add_error(f"date_{criterion.pk}", ValidationError(
+                    _("The date is before %(earliest)s: a status of %(year)s is dated in that year or up to "
+                      "%(span)s years before it, not before %(floor)s."),
+                    code="too_early", params={"earliest": formats.date_format(self.earliest, "SHORT_DATE_FORMAT"),
+                                              "year": self.year, "span": DATE_SPAN_YEARS,
+                                              "floor": EARLIEST_DATE_YEAR}))
         return data
 
     @property

@@ -1,11 +1,13 @@
 """The criteria the Kelana-Dekela questions ask about, and their status per kelurahan or kecamatan and year."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Question
+from evidence import filetypes
+from evidence.models import StoredFile
 from kelurahan.models import Kecamatan, Kelurahan
 
 
@@ -66,6 +68,12 @@ class Criterion(models.Model):
         return self.source == self.Source.RECORDED
 
 
+# A status's date (when the criterion was met or checked) lies in the status's year or at most this many
+# years before it (a Forum Anak formed in 2012 still counts in 2025), and never before 2000.
+DATE_SPAN_YEARS = 20
+EARLIEST_DATE_YEAR = 2000
+
+
 class CriterionStatus(models.Model):
     """Whether one kelurahan (or kecamatan) met one criterion in one year, with the date and a note.
 
@@ -89,7 +97,10 @@ class CriterionStatus(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UNKNOWN)
-    date = models.DateField(_("date"), null=True, blank=True, help_text=_("When it was met (or checked)."))
+    date = models.DateField(
+        _("date"), null=True, blank=True,
+        help_text=_("When it was met (or checked): in the year itself or up to 20 years before it, not before "
+                    "2000 and not in the future."))
     note = models.TextField(_("note"), blank=True)
     version = models.PositiveIntegerField(
         _("version"), default=1, editable=False,
@@ -112,6 +123,11 @@ class CriterionStatus(models.Model):
             models.CheckConstraint(condition=Q(status__in=["met", "not_met", "unknown"]),
                                    name="criterion_status_known"),
             models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="criterion_status_year_range"),
+            models.CheckConstraint(
+                condition=Q(date__isnull=True) | (
+                    Q(date__year__lte=F("year")) & Q(date__year__gte=F("year") - DATE_SPAN_YEARS)
+                    & Q(date__year__gte=EARLIEST_DATE_YEAR)),
+                name="criterion_status_date_in_its_year_range"),
             models.UniqueConstraint(fields=["criterion", "kelurahan", "year"], condition=Q(kelurahan__isnull=False),
                                     name="criterion_status_one_per_kelurahan_year"),
             models.UniqueConstraint(fields=["criterion", "kecamatan", "year"], condition=Q(kecamatan__isnull=False),
@@ -120,3 +136,50 @@ class CriterionStatus(models.Model):
 
     def __str__(self):
         return f"{self.criterion} · {self.kelurahan or self.kecamatan} · {self.year}"
+
+
+class CriterionEvidenceQuerySet(models.QuerySet):
+    def of(self, *, criterion: Criterion, year: int, kelurahan: Kelurahan | None = None,
+           kecamatan: Kecamatan | None = None):
+        """One status's evidence (a criterion of one place and year), newest first, with who uploaded it."""
+        place = {"kelurahan": kelurahan} if kelurahan is not None else {"kecamatan": kecamatan}
+        return (self.filter(criterion=criterion, year=year, **place).select_related("uploaded_by")
+                .order_by("-uploaded_at", "-pk"))
+
+
+class CriterionEvidence(StoredFile):
+    """A document behind a criterion's status (one kelurahan or kecamatan, one criterion, one year), stored and
+    checked as the questions' evidence is (`evidence.services.uploads_store`). Kept whatever the status becomes:
+    nothing here is deleted, a newer document is added beside the older ones."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="evidence",
+                                  verbose_name=_("criterion"))
+    kelurahan = models.ForeignKey(Kelurahan, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="criterion_evidence", verbose_name=_("kelurahan"))
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="criterion_evidence", verbose_name=_("kecamatan"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+
+    objects = CriterionEvidenceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "criterion__order", "uploaded_at"]
+        verbose_name = _("criterion evidence")
+        verbose_name_plural = _("criterion evidence")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kelurahan__isnull=False) & Q(kecamatan__isnull=True))
+                | (Q(kelurahan__isnull=True) & Q(kecamatan__isnull=False)),
+                name="criterion_evidence_one_place",
+            ),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="criterion_evidence_year_range"),
+            models.CheckConstraint(condition=~Q(title=""), name="criterion_evidence_title_not_empty"),
+            models.CheckConstraint(condition=Q(size__gt=0), name="criterion_evidence_not_empty"),
+            models.CheckConstraint(condition=Q(kind__in=list(filetypes.KINDS)), name="criterion_evidence_kind_allowed"),
+        ]
+        indexes = [models.Index(fields=["criterion", "year"], name="criterion_evidence_status_idx")]
+
+    def __str__(self):
+        return self.title

@@ -6,6 +6,8 @@ The ministry has not published how a Kelana-Dekela percentage becomes points, so
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -56,3 +58,47 @@ def gain_from_more(*, met: int, total: int, max_points: Decimal, more: int, rule
 def more_needed_for_full(*, met: int, total: int) -> int:
     """How many more places must meet the criterion for the question's whole maximum."""
     return max(total - met, 0)
+
+
+@dataclass(frozen=True)
+class GainCandidate:
+    """A criterion's question as the planner weighs it: places meeting it of all, and the question's maximum."""
+
+    key: object  # whatever the caller matches the result back with (a criterion)
+    met: int
+    total: int
+    max_points: Decimal
+
+
+@dataclass(frozen=True)
+class CriterionGain:
+    key: object
+    more: int  # places more that would meet the criterion
+    points: Decimal  # what they would add to the suggested score
+    met: int
+    total: int
+
+
+def planner_step(total: int) -> int:
+    """How many more places the planner proposes per criterion: a tenth of all places, at least one (7 of
+    Bogor's 68 kelurahan, 1 of its 6 kecamatan)."""
+    return max(1, -(-total // 10))
+
+
+def biggest_gains(candidates: Iterable[GainCandidate], *, limit: int = 5, rule: str = PROPORTIONAL,
+                  step: int | None = None) -> list[CriterionGain]:
+    """The `limit` criteria where `planner_step(total)` (or `step`) more places meeting them would add the most
+    points, biggest first (ties by the order given), each with that many more places (never past all of them)
+    and the gain as the difference of the two rounded suggestions (`gain_from_more`). A criterion every place
+    already meets, or with no place to count, gains nothing and is left out."""
+    gains = []
+    for candidate in candidates:
+        more = min(step or planner_step(candidate.total),
+                   more_needed_for_full(met=candidate.met, total=candidate.total))
+        if more <= 0:
+            continue
+        points = gain_from_more(met=candidate.met, total=candidate.total, max_points=candidate.max_points, more=more,
+                                rule=rule)
+        if points > 0:
+            gains.append(CriterionGain(candidate.key, more, points, candidate.met, candidate.total))
+    return sorted(gains, key=lambda gain: -gain.points)[:limit]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from clusters.models import Evaluation, QuestionScore
 from dekela import scoring
-from dekela.models import Criterion, CriterionStatus
+from dekela.models import Criterion, CriterionEvidence, CriterionStatus
 from kelurahan import coverage
 from kelurahan import selectors as kelurahan_selectors
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
@@ -88,6 +88,17 @@ def _status_counts(year: int, criteria: list[Criterion], scope: str, by_kecamata
         keys = ("criterion_id",)
     return {tuple(row[key] for key in keys): row["n"]
             for row in statuses.values(*keys).annotate(n=Count("pk")).order_by()}
+
+
+def default_year() -> int:
+    """The year the matrix opens on from a link without one: the latest evaluation's year (the year being
+    entered, whose statuses feed its questions), else the latest year with a recorded status, else this year.
+    Two queries at most."""
+    in_range = {"year__gte": YEARS.start, "year__lte": YEARS.stop - 1}
+    year = Evaluation.objects.filter(**in_range).order_by("-year").values_list("year", flat=True).first()
+    if year is None:
+        year = CriterionStatus.objects.filter(**in_range).order_by("-year").values_list("year", flat=True).first()
+    return year if year is not None else timezone.localdate().year
 
 
 def year_day(year: int) -> dt.date:
@@ -214,6 +225,14 @@ def matrix(*, year: int, scope: str, kecamatan_id: int | None = None, criterion_
     return result
 
 
+def evidence_counts(*, year: int, kelurahan: Kelurahan | None = None,
+                    kecamatan: Kecamatan | None = None) -> dict[int, int]:
+    """{criterion pk: evidence documents} of one place in one year (one query)."""
+    place = {"kelurahan": kelurahan} if kelurahan is not None else {"kecamatan": kecamatan}
+    return dict(CriterionEvidence.objects.filter(year=year, **place).values("criterion_id")
+                .annotate(n=Count("pk")).values_list("criterion_id", "n").order_by())
+
+
 def row_statuses(*, year: int, criteria: list[Criterion], kelurahan: Kelurahan | None = None,
                  kecamatan: Kecamatan | None = None) -> dict[int, CriterionStatus]:
     """{criterion pk: recorded status} of one place in one year (one query)."""
@@ -230,8 +249,14 @@ class Suggestion:
     question_score: QuestionScore
     share: coverage.Coverage
     points: Decimal
-    gain_one_more: Decimal
+    points_one_more: Decimal  # the points with one more place meeting the criterion, rounded as `points`
     more_for_full: int
+
+    @property
+    def gain_one_more(self) -> Decimal:
+        """What one more place adds: the difference of the two rounded suggestions the page shows, so they
+        add up there (with 6 points over 68 kelurahan it is 0.09 or 0.08 as the rounding falls)."""
+        return self.points_one_more - self.points
 
     @property
     def differs(self) -> bool:
@@ -249,10 +274,12 @@ def suggestions(evaluation: Evaluation, *, rule: str | None = None) -> list[Sugg
     if not criteria:
         return []
     by_number = {(criterion.question.indicator.code, criterion.question.code): criterion for criterion in criteria}
-    rows = (QuestionScore.objects.filter(self_assessment__evaluation=evaluation,
-                                         question__indicator__code__in={code for code, _ in by_number})
-            .select_related("question__indicator", "self_assessment")
-            .order_by("question__indicator__number", "question__indicator__code", "question__order"))
+    rows = list(QuestionScore.objects.filter(self_assessment__evaluation=evaluation,
+                                             question__indicator__code__in={code for code, _ in by_number})
+                .select_related("question__indicator", "self_assessment")
+                .order_by("question__indicator__number", "question__indicator__code", "question__order"))
+    if not rows:
+        return []
     shares = {}
     for scope in (Criterion.Scope.KECAMATAN, Criterion.Scope.KELURAHAN):
         scoped = [criterion for criterion in criteria if criterion.scope == scope]
@@ -268,11 +295,22 @@ def suggestions(evaluation: Evaluation, *, rule: str | None = None) -> list[Sugg
             criterion=criterion, question_score=row, share=share,
             points=scoring.suggested_points(met=share.covered, total=share.total, max_points=row.max_points,
                                             rule=rule),
-            gain_one_more=scoring.gain_from_more(met=share.covered, total=share.total, max_points=row.max_points,
-                                                 more=1, rule=rule),
+            points_one_more=scoring.suggested_points(met=min(share.covered + 1, share.total), total=share.total,
+                                                     max_points=row.max_points, rule=rule),
             more_for_full=scoring.more_needed_for_full(met=share.covered, total=share.total),
         ))
     return result
+
+
+def planner_gains(evaluation: Evaluation, *, limit: int = 5) -> list[scoring.CriterionGain]:
+    """For the planner: the criteria of `evaluation`'s questions where a tenth more of the active places
+    (`scoring.planner_step`) meeting them would add the most points under the conversion rule, biggest first;
+    each gain's `key` is its `Suggestion`. Empty on an instrument without Kelana-Dekela questions."""
+    rule = scoring.conversion_rule()
+    items = suggestions(evaluation, rule=rule)
+    return scoring.biggest_gains(
+        [scoring.GainCandidate(item, item.share.covered, item.share.total, item.question_score.max_points)
+         for item in items], limit=limit, rule=rule)
 
 
 def suggestion_for(evaluation: Evaluation, question_score_pk: int) -> Suggestion | None:

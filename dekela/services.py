@@ -17,7 +17,9 @@ from core.conflicts import WriteRefused
 from core.loading import LoadReport
 from core.versions import EditConflict, claim
 from dekela import selectors
-from dekela.models import Criterion, CriterionStatus
+from dekela.models import Criterion, CriterionEvidence, CriterionStatus
+from evidence import services as evidence_services
+from evidence.services import Upload
 from kelurahan.models import Kecamatan, Kelurahan
 
 CRITERIA_2024_CSV = Path(__file__).resolve().parent / "data" / "criteria_2024.csv"
@@ -152,3 +154,48 @@ def suggestion_take(*, evaluation, question_score_pk: int, version: int) -> Deci
 
 
 TAKEN_REASON = _("Taken from the Kelana-Dekela records")
+
+
+class NotThisPlacesCriterion(WriteRefused):
+    """An inactive criterion, or one of the other scope (a tampered address)."""
+
+    def __init__(self):
+        super().__init__(_("This criterion is not one of this page's."))
+
+
+def criterion_evidence_add(*, criterion: Criterion, year: int, uploads: list[Upload], user,
+                           kelurahan: Kelurahan | None = None,
+                           kecamatan: Kecamatan | None = None) -> list[CriterionEvidence]:
+    """Adds one evidence document per upload (checked by `evidence.forms.checked_upload`) to a criterion of one
+    place and year, all or nothing, stored as the questions' evidence is. Earlier documents stay. Raises
+    `PlaceInactive` for a deactivated place and `NotThisPlacesCriterion` for a criterion that is inactive or
+    of the other scope; files stored before a refusal are deleted again (no row points at them)."""
+    if (kelurahan is None) == (kecamatan is None):
+        raise ValueError("give exactly one of kelurahan and kecamatan")
+    if not uploads:
+        raise ValueError("criterion_evidence_add needs at least one upload")
+    stored = evidence_services.uploads_store(uploads, year=year)
+    try:
+        with transaction.atomic():
+            if kelurahan is not None:
+                place, scope, where = Kelurahan.objects.select_for_update().get(pk=kelurahan.pk), \
+                    Criterion.Scope.KELURAHAN, {"kelurahan": kelurahan}
+            else:
+                place, scope, where = Kecamatan.objects.select_for_update().get(pk=kecamatan.pk), \
+                    Criterion.Scope.KECAMATAN, {"kecamatan": kecamatan}
+            if not place.is_active:
+                raise PlaceInactive(place)
+            if not Criterion.objects.for_scope(scope).filter(pk=criterion.pk).exists():
+                raise NotThisPlacesCriterion()
+            rows = []
+            for upload, item in zip(uploads, stored, strict=True):
+                row = CriterionEvidence(criterion=criterion, year=year, uploaded_by=user,
+                                        title=(upload.title.strip() or upload.default_title)[:200], **where,
+                                        **evidence_services.stored_fields(upload, item))
+                row._history_user = user
+                row.save()
+                rows.append(row)
+    except Exception:
+        evidence_services.stored_discard(stored)
+        raise
+    return rows

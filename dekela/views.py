@@ -1,18 +1,25 @@
+from functools import partial
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clusters.models import Evaluation
 from clusters.services import QuestionScoresChanged, StageClosed
+from core.caching import page_cache
 from core.conflicts import DATABASE_REFUSED, WriteRefused, write_refusals
 from core.imports import ImportRefused, TokenInvalid
 from core.spreadsheets import download
@@ -21,7 +28,9 @@ from core.versions import EditConflict
 from dekela import charts, imports, scoring, selectors, services
 from dekela.exports import matrix_table
 from dekela.forms import CriteriaRowForm, MatrixFilterForm
-from dekela.models import Criterion
+from dekela.models import Criterion, CriterionEvidence
+from evidence.forms import EvidenceUploadForm
+from evidence.views import file_response
 from kelurahan.models import Kecamatan, Kelurahan
 
 SCOPES = {Criterion.Scope.KELURAHAN: "dekela:matrix", Criterion.Scope.KECAMATAN: "dekela:kecamatan-matrix"}
@@ -35,12 +44,41 @@ def _year(year: int) -> int:
     return year
 
 
+_MATRIX_CONTEXT = ("matrix", "filter_form", "query_string", "page_obj", "paginator", "is_paginated")
+
+
 @require_GET
 @permission_required("dekela.view_criterionstatus", raise_exception=True)
 def matrix(request, year, scope):
     """Kelurahan (grouped by kecamatan, paged by kecamatan) or kecamatan by criteria for one year, each cell
-    met / not met / unknown, filterable, with totals per kecamatan and for the city. Staff edit a row."""
-    year = _year(year)
+    met / not met / unknown, filterable, with totals per kecamatan and for the city. Staff edit a row.
+    Without a year (the links of the navigation, the dashboard and the kelurahan list), the latest
+    evaluation's year (`selectors.default_year`).
+
+    The body is cached (`{% page_body %}`) per data version of the criteria and the kelurahan, language,
+    edit permission, year, scope and filters; the matrix is read only on a miss. A row is saved on its own
+    page (`row_edit`), which is never cached, and its save changes the "dekela" version at once."""
+    year = selectors.default_year() if year is None else _year(year)
+    today = timezone.localdate()
+    cached = page_cache(request, "dekela-matrix", domains=("dekela", "kelurahan"),
+                        permissions=("dekela.change_criterionstatus",),
+                        # The PATBM column of this year (or a later one) reads today's steps.
+                        vary=(year, scope, sorted(request.GET.lists()), today if year >= today.year else ""))
+    state = SimpleLazyObject(lambda: _matrix_context(request, year, scope))
+    context = {name: SimpleLazyObject(partial(_context_value, state, name)) for name in _MATRIX_CONTEXT}
+    return render(request, "dekela/matrix.html", {
+        **context, "page_cache": cached, "year": year, "scope": scope,
+        "can_edit": cached.can["change_criterionstatus"],
+        "other_years": [other for other in (year - 1, year + 1) if other in selectors.YEARS],
+        "is_kelurahan": scope == Criterion.Scope.KELURAHAN,
+    })
+
+
+def _context_value(state, name):
+    return state[name]
+
+
+def _matrix_context(request, year, scope) -> dict:
     criteria = list(Criterion.objects.for_scope(scope))
     filter_form = MatrixFilterForm(request.GET or None, criteria=criteria)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
@@ -49,14 +87,8 @@ def matrix(request, year, scope):
         criterion_id=filters.get("criterion"), status=filters.get("status") or "", page=request.GET.get("page", 1))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "dekela/matrix.html", {
-        "matrix": result, "year": year, "scope": scope, "filter_form": filter_form,
-        "can_edit": request.user.has_perm("dekela.change_criterionstatus"),
-        "query_string": query.urlencode(), "page_obj": result.page, "paginator": result.page.paginator,
-        "is_paginated": result.is_paged,
-        "other_years": [other for other in (year - 1, year + 1) if other in selectors.YEARS],
-        "is_kelurahan": scope == Criterion.Scope.KELURAHAN,
-    })
+    return {"matrix": result, "filter_form": filter_form, "query_string": query.urlencode(),
+            "page_obj": result.page, "paginator": result.page.paginator, "is_paginated": result.is_paged}
 
 
 @permission_required("dekela.change_criterionstatus", raise_exception=True)
@@ -76,7 +108,7 @@ def row_edit(request, year, pk, scope):
         return redirect(back)
     criteria = [criterion for criterion in Criterion.objects.for_scope(scope) if criterion.is_recorded]
     statuses = selectors.row_statuses(year=year, criteria=criteria, **where)
-    form = CriteriaRowForm(request.POST or None, criteria=criteria, statuses=statuses)
+    form = CriteriaRowForm(request.POST or None, criteria=criteria, statuses=statuses, year=year)
     status = 200
     if request.method == "POST":
         if not form.is_valid() and form.has_bad_version:
@@ -96,6 +128,7 @@ def row_edit(request, year, pk, scope):
             status = refusal.status
     return render(request, "dekela/row_form.html", {
         "form": form, "place": place, "year": year, "scope": scope, "cancel_url": back,
+        "evidence_counts": selectors.evidence_counts(year=year, **where),
         "patbm_criteria": [c for c in Criterion.objects.for_scope(scope) if not c.is_recorded],
     }, status=status)
 
@@ -107,7 +140,7 @@ def _conflict_form(data, criteria, year, where, pks) -> CriteriaRowForm:
     for criterion in criteria:
         stored = statuses.get(criterion.pk)
         data[f"version_{criterion.pk}"] = str(stored.version) if stored else ""
-    form = CriteriaRowForm(data, criteria=criteria, statuses=statuses)
+    form = CriteriaRowForm(data, criteria=criteria, statuses=statuses, year=year)
     form.is_valid()
     changed = ", ".join(f"{c.short_name} ({statuses[c.pk].get_status_display() if c.pk in statuses else '—'})"
                         for c in criteria if c.pk in pks)
@@ -224,3 +257,57 @@ def matrix_import_confirm(request, year, scope):
     return render(request, "dekela/matrix_import.html", {
         "form": SpreadsheetUploadForm(), "preview": None, "token": "", "refusal": reason, "year": year,
         "scope": scope}, status=refusal.status)
+
+
+def _place(scope: str, pk: int):
+    """The kelurahan or kecamatan of a row, and the keyword that names it to the selectors and services."""
+    if scope == Criterion.Scope.KELURAHAN:
+        place = get_object_or_404(Kelurahan.objects.select_related("kecamatan"), pk=pk)
+        return place, {"kelurahan": place}
+    place = get_object_or_404(Kecamatan, pk=pk)
+    return place, {"kecamatan": place}
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("dekela.view_criterionstatus", raise_exception=True)
+def criterion_evidence(request, year, pk, criterion_pk, scope):
+    """The evidence documents of one criterion of one kelurahan (kecamatan) in one year: listed and downloaded
+    by every role that reads the matrix; staff upload more (checked and stored as the questions' evidence).
+    Nothing is deleted: a newer document is added beside the older ones."""
+    year = _year(year)
+    place, where = _place(scope, pk)
+    criterion = get_object_or_404(Criterion.objects.for_scope(scope), pk=criterion_pk)
+    may_upload = request.user.has_perm("dekela.change_criterionstatus")
+    form, status = EvidenceUploadForm(), 200
+    if request.method == "POST":
+        if not may_upload:
+            raise PermissionDenied
+        form = EvidenceUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            with write_refusals() as refusal:
+                added = services.criterion_evidence_add(criterion=criterion, year=year, uploads=form.uploads(),
+                                                        user=request.user, **where)
+            if not refusal:
+                messages.success(request, ngettext("%(count)s document added.", "%(count)s documents added.",
+                                                   len(added)) % {"count": len(added)})
+                return redirect(request.path)
+            form.add_error(None, refusal.message({WriteRefused: str, IntegrityError: DATABASE_REFUSED}))
+            status = refusal.status
+    return render(request, "dekela/criterion_evidence.html", {
+        "year": year, "scope": scope, "place": place, "criterion": criterion,
+        "status": selectors.row_statuses(year=year, criteria=[criterion], **where).get(criterion.pk),
+        "documents": CriterionEvidence.objects.of(criterion=criterion, year=year, **where),
+        "form": form, "can_upload": may_upload and place.is_active, "max_file": settings.EVIDENCE_MAX_FILE_BYTES,
+        "back": reverse("dekela:row-edit" if scope == Criterion.Scope.KELURAHAN else "dekela:kecamatan-row-edit",
+                        args=[year, place.pk]) if may_upload else reverse(SCOPES[scope], args=[year]),
+    }, status=status)
+
+
+@require_GET
+@permission_required("dekela.view_criterionstatus", raise_exception=True)
+@xframe_options_sameorigin
+def criterion_evidence_file(request, year, pk):
+    """Sends one criterion evidence document with the evidence app's headers (PDF and images inline unless
+    ?unduh=1)."""
+    document = get_object_or_404(CriterionEvidence, pk=pk, year=year)
+    return file_response(document, attachment=request.GET.get("unduh") == "1")

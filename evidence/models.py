@@ -81,15 +81,13 @@ class EvidenceDocument(models.Model):
         return self.removed_at is not None
 
 
-class EvidenceFile(models.Model):
-    """One uploaded version of a document: the stored file, its kind (from its content), size and checksum."""
+class StoredFile(models.Model):
+    """A file stored by `services.uploads_store` (random name in the evidence storage, kind decided from its
+    content): what every model that keeps evidence files shares, so `views.file_response` sends any of them.
+    Another app's evidence (the Kelana-Dekela criteria) subclasses it with its own link."""
 
     KIND_CHOICES = [(kind.code, kind.label) for kind in filetypes.KINDS.values()]
 
-    document = models.ForeignKey(
-        EvidenceDocument, on_delete=models.PROTECT, related_name="files", verbose_name=_("document")
-    )
-    number = models.PositiveIntegerField(_("version"))
     file = models.FileField(_("file"), storage=evidence_storage, upload_to=evidence_path, max_length=255)
     thumbnail = models.FileField(
         _("thumbnail"), storage=evidence_storage, upload_to=evidence_path, max_length=255, blank=True
@@ -104,18 +102,7 @@ class EvidenceFile(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
-        ordering = ["document_id", "number"]
-        verbose_name = _("evidence file")
-        verbose_name_plural = _("evidence files")
-        constraints = [
-            models.UniqueConstraint(fields=["document", "number"], name="evidence_file_one_per_version"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="evidence_file_version_positive"),
-            models.CheckConstraint(condition=Q(size__gt=0), name="evidence_file_not_empty"),
-            models.CheckConstraint(condition=Q(kind__in=list(filetypes.KINDS)), name="evidence_file_kind_allowed"),
-        ]
-
-    def __str__(self):
-        return f"{self.document} · v{self.number}"
+        abstract = True
 
     @property
     def file_kind(self) -> filetypes.Kind:
@@ -128,3 +115,26 @@ class EvidenceFile(models.Model):
         if dot and f".{extension.lower()}" in self.file_kind.extensions:
             return self.original_name
         return f"{stem or self.original_name}{self.file_kind.extension}"
+
+
+class EvidenceFile(StoredFile):
+    """One uploaded version of a document: the stored file, its kind (from its content), size and checksum."""
+
+    document = models.ForeignKey(
+        EvidenceDocument, on_delete=models.PROTECT, related_name="files", verbose_name=_("document")
+    )
+    number = models.PositiveIntegerField(_("version"))
+
+    class Meta:
+        ordering = ["document_id", "number"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="evidence_file_one_per_version"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="evidence_file_version_positive"),
+            models.CheckConstraint(condition=Q(size__gt=0), name="evidence_file_not_empty"),
+            models.CheckConstraint(condition=Q(kind__in=list(filetypes.KINDS)), name="evidence_file_kind_allowed"),
+        ]
+
+    def __str__(self):
+        return f"{self.document} · v{self.number}"

@@ -107,6 +107,26 @@ def _discard(stored: list[_Stored]) -> None:
                 storage.delete(name)
 
 
+StoredFile = _Stored
+
+
+def uploads_store(uploads: list[Upload], *, year: int) -> list[StoredFile]:
+    """Stores checked uploads (`forms.checked_upload`) in the evidence storage under random names, all or
+    none; for another app's evidence rows (`models.StoredFile`). Call `stored_discard` when the rows that
+    would point at them are not written."""
+    return _stored_all(uploads, year)
+
+
+def stored_discard(stored: list[StoredFile]) -> None:
+    _discard(stored)
+
+
+def stored_fields(upload: Upload, stored: StoredFile) -> dict:
+    """The `models.StoredFile` fields of a stored upload (without `uploaded_by`)."""
+    return {"file": stored.name, "thumbnail": stored.thumbnail, "original_name": upload.name[:255],
+            "kind": upload.kind.code, "size": stored.size, "sha256": stored.sha256}
+
+
 def evaluation_bytes(evaluation: Evaluation) -> int:
     """Bytes of every version of every document of the evaluation (removed ones too: they are kept)."""
     return EvidenceFile.objects.filter(

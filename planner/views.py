@@ -18,6 +18,7 @@ from core.caching import page_cache
 from core.conflicts import BAD_REQUEST, DATABASE_REFUSED, OK, write_refusals
 from core.formsets import formset_is_the_pages, formset_refused, whole_number_or_none
 from core.versions import EditConflict
+from dekela import selectors as dekela_selectors
 from planner import planning, selectors, services
 from planner.forms import SAVE, SUGGEST, ActionPlanFormSet, PlannerForm
 from planner.models import Office, Scenario, ScenarioItem
@@ -58,7 +59,7 @@ def planner_suggest(request):
     return _planner_page(request, save=False)
 
 
-_PLANNER_CONTEXT = ("plan", "form", "evaluations", "gains")
+_PLANNER_CONTEXT = ("plan", "form", "evaluations", "gains", "criterion_gains")
 
 
 def _planner_page(request, *, save=False):
@@ -72,7 +73,7 @@ def _planner_page(request, *, save=False):
     year = request.GET.get("year", "").strip()
     if year and (not year.isascii() or not year.isdigit()):
         raise BadRequest("year")
-    cached = page_cache(request, "planner", domains=("clusters", "kelurahan", "planner"),
+    cached = page_cache(request, "planner", domains=("clusters", "dekela", "kelurahan", "planner"),
                         permissions=("planner.add_scenario", "planner.change_patbmrule"),
                         vary=sorted(request.GET.lists()))
     # A cached body was rendered for this very query from data of these versions: its year exists.
@@ -128,8 +129,11 @@ def _planner_context(request, *, save=False):
             status = BAD_REQUEST
     else:
         form = PlannerForm(initial={"goal": goal.code}, **form_kwargs)
-    return {"plan": plan, "form": form, "evaluations": evaluations,
-            "gains": selectors.question_gains(evaluation)}, status
+    gains = selectors.question_gains(evaluation)
+    # Kelana-Dekela questions exist only on an evaluation scored by questions (the 2024 instrument).
+    criterion_gains = dekela_selectors.planner_gains(evaluation) if gains is not None else []
+    return {"plan": plan, "form": form, "evaluations": evaluations, "gains": gains,
+            "criterion_gains": criterion_gains}, status
 
 
 @require_GET

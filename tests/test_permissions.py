@@ -30,7 +30,8 @@ from clusters.models import (
 )
 from clusters.services import evaluation_create
 from core.tables import read_table
-from dekela.models import Criterion, CriterionStatus
+from dekela import services as dekela_services
+from dekela.models import Criterion, CriterionEvidence, CriterionStatus
 from evidence import filetypes
 from evidence import services as evidence_services
 from evidence.models import EvidenceDocument, EvidenceFile
@@ -76,6 +77,7 @@ class World:
     image: EvidenceFile | None = None  # a PNG beside it (it has a thumbnail)
     operator_score: QuestionScore | None = None  # a Dinkes question of question_year, answered by the operator
     operator_file: EvidenceFile | None = None  # a PDF the operator attached to it
+    criterion_evidence: CriterionEvidence | None = None  # a PDF behind the kelurahan's Forum Anak of question_year
 
 
 @dataclass(frozen=True)
@@ -272,6 +274,7 @@ ROUTES: dict[str, Route] = {
     "planner:office-detail": Route(kwargs=lambda w: {"pk": w.office.pk}),
     # --- issue 20: Kelurahan Layak Anak criteria (Kelana-Dekela) ---
     "dekela:coverage": Route(),
+    "dekela:matrix-latest": Route(),
     "dekela:matrix": Route(kwargs=lambda w: {"year": w.question_year}),
     "dekela:kecamatan-matrix": Route(kwargs=lambda w: {"year": w.question_year}),
     "dekela:row-edit": Route(kwargs=lambda w: {"year": w.question_year, "pk": w.kelurahan.pk}, get=WRITERS,
@@ -290,6 +293,17 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: {"year": w.question_year}, get=NOBODY, post=WRITERS,
         post_data=lambda w: _matrix_import_token(w, "kecamatan")),
     "dekela:suggestions": Route(kwargs=lambda w: {"year": w.question_year}),
+    "dekela:evidence": Route(
+        kwargs=lambda w: {"year": w.question_year, "pk": w.kelurahan.pk,
+                          "criterion_pk": w.criterion_evidence.criterion_id},
+        post=WRITERS, post_data=lambda w: {"title": "", "files": SimpleUploadedFile(
+            "sk.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")}),
+    "dekela:kecamatan-evidence": Route(
+        kwargs=lambda w: {"year": w.question_year, "pk": w.kelurahan.kecamatan_id,
+                          "criterion_pk": Criterion.objects.get(code="KEC-FORUM-ANAK").pk},
+        post=WRITERS, post_data=lambda w: {"title": "", "files": SimpleUploadedFile(
+            "sk.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")}),
+    "dekela:evidence-file": Route(kwargs=lambda w: {"year": w.question_year, "pk": w.criterion_evidence.pk}),
     "dekela:suggestion-take": Route(kwargs=lambda w: {"year": w.question_year}, get=NOBODY, post=WRITERS,
                                     post_data=lambda w: _suggestion_take_form(w)),
     # --- issue 19: office accounts (an operator sees its own office's questions and nothing else) ---
@@ -478,6 +492,9 @@ def _evidence_world(world):
             evidence_services.Upload(ContentFile(files.pdf()), "perwal.pdf", filetypes.PDF),
             evidence_services.Upload(ContentFile(files.image("PNG")), "foto.png", filetypes.PNG)])
     world.image = image.files.get()
+    world.criterion_evidence, = dekela_services.criterion_evidence_add(
+        criterion=Criterion.objects.get(code="KEL-FORUM-ANAK"), year=world.question_year, kelurahan=world.kelurahan,
+        user=uploader, uploads=[evidence_services.Upload(ContentFile(files.pdf()), "sk-forum.pdf", filetypes.PDF)])
     return world
 
 
@@ -509,6 +526,7 @@ def _snapshot():
         sorted(ScenarioItem.objects.values_list("pk", "target", "office_id", "due_date", "status", "in_plan")),
         sorted(EvidenceDocument.objects.values_list("pk", "title", "removed_at", "version")),
         sorted(EvidenceFile.objects.values_list("pk", flat=True)),
+        sorted(CriterionEvidence.objects.values_list("pk", flat=True)),
         sorted(CriterionStatus.objects.values_list("pk", "status", "date", "note", "version")),
         sorted(AnswerReview.objects.values_list("pk", "status", "note", "answered_by_office_id", "version")),
     )

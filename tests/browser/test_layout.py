@@ -31,7 +31,7 @@ WIDTHS = [360, 1366, 1920]
 # Downloads, not pages.
 DOWNLOADS = {"clusters:evaluation-export", "clusters:score-import-template", "kelurahan:patbm-export",
              "evidence:zip", "evidence:file", "evidence:thumbnail", "dekela:matrix-export",
-             "dekela:kecamatan-matrix-export", "offices:file"}
+             "dekela:kecamatan-matrix-export", "dekela:evidence-file", "offices:file"}
 USERNAMES = {ADMIN: "admin", STAFF: "staf", OPERATOR: "dinkes"}
 
 # Each chart (its drawing) inside its container, and the first element after it in the document that

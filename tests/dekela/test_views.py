@@ -254,8 +254,8 @@ def test_the_matrix_page_needs_no_more_queries_with_ten_times_the_kelurahan(clie
     client.force_login(staff_user)
     url = reverse("dekela:matrix", kwargs={"year": 2025})
     client.get(url)
-    with django_assert_max_num_queries(16) as few:
-        client.get(url)
+    with django_assert_max_num_queries(16) as few:  # another key than the cached body's: the full read
+        client.get(url, {"page": "1"})
     for number in range(1, 10):
         kecamatan = Kecamatan.objects.create(code=f"32.79.{number:02d}", name=f"Uji {number}")
         added = Kelurahan.objects.bulk_create(
