@@ -1,6 +1,6 @@
 """`make bench`: page speed, query counts and page weight, against the framework's own limit.
 
-Serves the app the production way (gunicorn, 2 workers of 4 threads, WhiteNoise, DEBUG off) on 127.0.0.1 and
+Serves the app the production way (gunicorn, 2 workers of 2 threads, WhiteNoise, DEBUG off) on 127.0.0.1 and
 drives it with wrk from a second process, bounded in time. Two databases: "small" (the demo, its 2025
 cycle and a 2026 evaluation being filled on the 2024 instrument) and "large" (18 years on the 2019-era
 framework and 30 on the 2024 instrument, with deductions, verified question scores and history, users
@@ -86,7 +86,8 @@ class Server:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "kla_tracker.wsgi", "--bind", f"{HOST}:{PORT}", "--workers", "2",
-             "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"],  # as `make serve`
+             "--worker-class", "gthread", "--threads", "2", "--worker-connections", "2", "--keep-alive", "0",
+             "--log-level", "warning"],  # as `make serve`
             cwd=ROOT,
             env=self.env(),
         )
