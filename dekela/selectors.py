@@ -146,7 +146,7 @@ def criterion_shares(year: int, scope: str, criteria: list[Criterion] | None = N
 def _kelurahan_matrix(year, criteria, *, kecamatan_id, page) -> Matrix:
     # Active kelurahan per kecamatan and the PATBM step each had at the end of the year.
     day = year_day(year)
-    active = list(Kelurahan.objects.active().values_list("pk", "kecamatan_id"))
+    active = list(Kelurahan.objects.active().order_by().values_list("pk", "kecamatan_id"))
     steps = kelurahan_selectors.patbm_steps_on([day])[day]
     kecamatan_steps: dict[int, list[int]] = {}
     for pk, group_pk in active:
