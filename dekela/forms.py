@@ -62,7 +62,9 @@ class CriteriaRowForm(forms.Form):
         self.earliest, self.latest = date_range(year)
         date_help = _("From %(earliest)s to %(latest)s: the year itself or up to %(span)s years before it, not "
                       "before %(floor)s.") % {"earliest": formats.date_format(self.earliest, "SHORT_DATE_FORMAT"),
-                                              "latest": formats.date_format(self.latest, "SHORT_DATE_FORMAT"),
+                                              # The current year's end is not reached yet: no date in the future.
+                                              "latest": formats.date_format(min(self.latest, timezone.localdate()),
+                                                                            "SHORT_DATE_FORMAT"),
                                               "span": DATE_SPAN_YEARS, "floor": EARLIEST_DATE_YEAR}
         for criterion in criteria:
             stored = statuses.get(criterion.pk)

@@ -117,8 +117,9 @@ def row_edit(request, year, pk, scope):
             with write_refusals() as refusal:
                 count = services.criterion_statuses_save(year=year, changes=form.changes(), **where)
             if not refusal:
-                messages.success(request, _("%(count)s criteria of %(place)s saved for %(year)s.")
-                                 % {"count": count, "place": place, "year": year})
+                saved = _("%(count)s criteria of %(place)s saved for %(year)s.") % {
+                    "count": count, "place": place, "year": year}
+                messages.success(request, saved if count else _("Nothing had changed."))
                 return redirect(back)
             if refusal.of(EditConflict):
                 form = _conflict_form(request.POST, criteria, year, where, refusal.error.pks)

@@ -71,3 +71,27 @@ def test_the_database_takes_a_date_in_the_range_or_none(forum_anak, every_kelura
                              (2, 2010, dt.date(2000, 1, 1)), (3, 2025, None)]:
         CriterionStatus.objects.create(criterion=forum_anak, kelurahan=every_kelurahan[place], year=year, date=day)
     assert CriterionStatus.objects.count() == 4
+
+
+def test_the_current_years_range_ends_today_in_the_help_text(client, staff_user, forum_anak, every_kelurahan):
+    """31 December of the current year is in the future: the hint offers up to today, as the form accepts."""
+    from django.utils import formats, timezone
+
+    today = timezone.localdate()
+    client.force_login(staff_user)
+    html = client.get(_row_url(every_kelurahan[0], year=today.year)).content.decode()
+    assert f"sampai {formats.date_format(today, 'SHORT_DATE_FORMAT')}" in html
+    assert f"sampai 31/12/{today.year}" not in html or today == dt.date(today.year, 12, 31)
+
+
+def test_a_row_saved_unchanged_says_nothing_had_changed(client, staff_user, forum_anak, every_kelurahan):
+    client.force_login(staff_user)
+    kelurahan = every_kelurahan[0]
+    data = form_data(client.get(_row_url(kelurahan)))
+    data.update({f"status_{forum_anak.pk}": "met", f"date_{forum_anak.pk}": "15/06/2019"})
+    assert client.post(_row_url(kelurahan), data).status_code == 302
+    again = form_data(client.get(_row_url(kelurahan)))
+    response = client.post(_row_url(kelurahan), again, follow=True)
+    html = response.content.decode()
+    assert "Tidak ada perubahan." in html and "0 kriteria" not in html
+    assert CriterionStatus.objects.get().version == 1

@@ -187,6 +187,7 @@ def test_a_question_shared_by_two_offices_is_answered_once_and_shows_who_answere
     client.force_login(hukum)
     html = client.get(_answer_url(dinkes_question)).content.decode()
     assert "dijawab oleh Dinas Kesehatan" in html
+    assert ">dijawab</span>" not in html  # "answered" said once, by the office's name
     assert 'value="1,00"' in html  # the other office's answer, to correct if need be
 
 

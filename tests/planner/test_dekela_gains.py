@@ -27,9 +27,9 @@ def test_the_planner_says_how_many_more_kelurahan_with_a_criterion_give_how_many
     client.force_login(task_force_user)
     html = _page(client)
     gains = html[html.index('id="criterion-gains"'):].split("</ul>", 1)[0]
-    assert "7 kelurahan lagi dengan PATBM akan memberi 1,03 poin (pertanyaan 15)." in gains
+    assert "7 kelurahan lagi dengan PATBM akan memberi 1,03 poin (pertanyaan 26.15)." in gains
     assert "2 dari 68 saat ini" in gains
-    assert "1 kecamatan lagi dengan Respon cepat akan memberi 0,67 poin (pertanyaan 4)." in gains
+    assert "1 kecamatan lagi dengan Respon cepat akan memberi 0,67 poin (pertanyaan 25.4)." in gains
     assert gains.count("<li>") == 5
 
 
