@@ -73,7 +73,8 @@ def test_login_page_speaks_indonesian_by_default_and_english_on_request(client):
 
 
 @pytest.mark.parametrize(
-    "catalogue", ["locale", "core/locale", "clusters/locale", "dekela/locale", "kelurahan/locale", "planner/locale"]
+    "catalogue", ["locale", "core/locale", "clusters/locale", "dashboard/locale", "dekela/locale", "evidence/locale",
+                  "kelurahan/locale", "offices/locale", "planner/locale"]
 )
 def test_every_ui_text_is_translated_and_the_compiled_catalogue_is_current(catalogue):
     import polib
