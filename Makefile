@@ -40,18 +40,15 @@ run: $(VENV)/.runtime-installed node_modules/.package-lock.json
 # Needs SECRET_KEY and ALLOWED_HOSTS in the environment (see .env.example and the README).
 # Threaded workers: a long download (the ministry's evidence ZIP at the client's pace) neither blocks a whole
 # worker nor outlives a sync worker's --timeout, which killed it halfway (tests/browser/test_serve.py).
-# Two threads, each worker accepting only as many connections as it has threads, no keep-alive: a busy worker
-# leaves new requests to the other one (with 4 threads and keep-alive, p95 at 20 clients doubled; `make bench`).
 WORKERS ?= 2
-THREADS ?= 2
+THREADS ?= 4
 TIMEOUT ?= 30
 serve: $(VENV)/.runtime-installed node_modules/.package-lock.json
 	$(PY) manage.py check --deploy
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn kla_tracker.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--worker-class gthread --threads $(THREADS) --worker-connections $(THREADS) --keep-alive 0 \
-		--timeout $(TIMEOUT) --access-logfile -
+		--worker-class gthread --threads $(THREADS) --timeout $(TIMEOUT) --access-logfile -
 
 test: $(VENV)/.dev-installed node_modules/.package-lock.json
 	$(PY) -m ruff check .

@@ -87,7 +87,7 @@ class Server:
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "kla_tracker.wsgi", "--bind", f"{HOST}:{PORT}", "--workers", "2",
              "--worker-class", "gthread", "--threads", "2", "--worker-connections", "2", "--keep-alive", "0",
-             "--log-level", "warning"],  # as `make serve`
+             "--log-level", "warning"],  # see README, "Downloads"
             cwd=ROOT,
             env=self.env(),
         )
