@@ -42,7 +42,7 @@ def home(request):
             "dashboard": dashboard,
             "summaries": SimpleLazyObject(lambda: list(reversed(dashboard.evaluations))),
             "charts": SimpleLazyObject(lambda: charts.dashboard_charts(dashboard)),
-            "coverage": SimpleLazyObject(patbm_coverage),
+            "coverage": SimpleLazyObject(lambda: patbm_coverage(cached.version_of("kelurahan"))),
             # While a self-assessment is open: the share of its answers with evidence, by year.
             "evidence_shares": SimpleLazyObject(lambda: _evidence_shares(dashboard)),
         },

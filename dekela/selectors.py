@@ -108,11 +108,10 @@ def year_day(year: int) -> dt.date:
 
 
 def _patbm_city(years: list[int]) -> dict[int, coverage.Coverage]:
-    """{year: active kelurahan with a PATBM formed or active on `year_day(year)`, of all active} (two queries)."""
-    by_day = kelurahan_selectors.patbm_coverage_on(year_day(year) for year in years)
-    return {year: coverage.Coverage(sum(item.covered for item in by_day[year_day(year)].values()),
-                                    sum(item.total for item in by_day[year_day(year)].values()))
-            for year in years}
+    """{year: active kelurahan with a PATBM formed or active on `year_day(year)`, of all active}: from the
+    kept coverage-over-time count, a query or two."""
+    by_day = kelurahan_selectors.patbm_city_coverage_on(year_day(year) for year in years)
+    return {year: by_day[year_day(year)] for year in years}
 
 
 def _place_counts(scope: str) -> int:

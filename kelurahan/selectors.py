@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Max, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import BigIntegerField, Case, Count, Max, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
+from core.caching import VersionMemo
 from kelurahan import coverage
 from kelurahan.models import Kecamatan, Kelurahan, Patbm
 
@@ -105,7 +107,8 @@ class TimelineState:
 
     changes: dict  # day -> change of the covered count
     active: frozenset  # the active kelurahan counted
-    history: tuple[int, int, int]  # (last history id, entries, sum of their kelurahan ids)
+    history: tuple  # (last history id, entries, sum of their kelurahan ids, newest entry's time)
+    active_print: tuple = ()  # `_active_fingerprint()` of `active`: unchanged, the set is not read again
 
     @property
     def points(self) -> list[coverage.CoveragePoint]:
@@ -115,9 +118,30 @@ class TimelineState:
 INCREMENTAL_LIMIT = 2_000  # more kelurahan touched than this since the last count: count everything again
 
 
-def _history_fingerprint() -> tuple[int, int, int]:
-    row = Patbm.history.aggregate(last=Max("history_id"), entries=Count("history_id"), ids=Sum("kelurahan_id"))
-    return row["last"] or 0, row["entries"], row["ids"] or 0
+def _history_fingerprint(previous_last: int = 0) -> tuple[tuple, object]:
+    """((last history id, entries, sum of their kelurahan ids, newest entry's time), the newest time among
+    the entries up to `previous_last`), in one query: a count made at `previous_last` was of this history
+    only if its newest time is still that (a restored backup or a test database written again reuses ids)."""
+    row = Patbm.history.aggregate(
+        last=Max("history_id"), entries=Count("history_id"), ids=Sum("kelurahan_id"), newest=Max("history_date"),
+        newest_then=Max("history_date", filter=Q(history_id__lte=previous_last)),
+    )
+    return (row["last"] or 0, row["entries"], row["ids"] or 0, row["newest"]), row["newest_then"]
+
+
+def _active_fingerprint() -> tuple[int, int, int]:
+    """(count, sum, sum of squares) of the active kelurahan's ids, in one cheap query: the same set gives the
+    same print, and a different one (kelurahan activated or deactivated, also by a write that leaves no
+    history) practically never does. Reading the 83,000 ids each time took longer."""
+    big = BigIntegerField()
+    row = Kelurahan.objects.active().order_by().aggregate(
+        count=Count("pk"), ids=Sum("pk"), squares=Sum(Cast("pk", big) * Cast("pk", big), output_field=big),
+    )
+    return row["count"], row["ids"] or 0, row["squares"] or 0
+
+
+def _fingerprint_of(ids: frozenset) -> tuple[int, int, int]:
+    return len(ids), sum(ids), sum(pk * pk for pk in ids)
 
 
 def coverage_timeline(previous: TimelineState | None = None) -> TimelineState:
@@ -125,24 +149,72 @@ def coverage_timeline(previous: TimelineState | None = None) -> TimelineState:
     entered since, or whose active status changed, are counted again (four queries). A history that is not
     the previous one grown (a restore, a rollback, an entry committed late) is counted in full. Every read
     stops at the fingerprint's last entry, so the count is always of exactly the history it names."""
-    active = frozenset(Kelurahan.objects.active().order_by().values_list("pk", flat=True))  # unordered: faster
-    fingerprint = _history_fingerprint()
+    active_print = _active_fingerprint() if previous is not None else None
+    if active_print is not None and previous.active_print == active_print:
+        active = previous.active
+    else:
+        active = frozenset(Kelurahan.objects.active().order_by().values_list("pk", flat=True))  # unordered: faster
+        active_print = _fingerprint_of(active)
+    fingerprint, newest_then = _history_fingerprint(previous.history[0] if previous is not None else 0)
     last = fingerprint[0]
-    if previous is not None and last >= previous.history[0] and fingerprint[1] >= previous.history[1]:
+    if (previous is not None and last >= previous.history[0] and fingerprint[1] >= previous.history[1]
+            and newest_then == previous.history[3]):
         new = Patbm.history.filter(history_id__gt=previous.history[0], history_id__lte=last)
         grown = new.aggregate(entries=Count("history_id"), ids=Sum("kelurahan_id"))
-        if (previous.history[1] + grown["entries"], previous.history[2] + (grown["ids"] or 0)) == fingerprint[1:]:
+        if (previous.history[1] + grown["entries"], previous.history[2] + (grown["ids"] or 0)) == fingerprint[1:3]:
             touched = set(new.values_list("kelurahan_id", flat=True).distinct()) | (previous.active ^ active)
             if len(touched) <= INCREMENTAL_LIMIT:
-                return _recounted(previous, touched, active, fingerprint)
+                return _recounted(previous, touched, active, fingerprint, active_print)
     changes: dict = {}
     for kelurahan, timeline in coverage.step_timelines(patbm_events(up_to_id=last)).items():
         if kelurahan in active:
             coverage.changes_add(changes, coverage.timeline_changes(timeline))
-    return TimelineState(changes, active, fingerprint)
+    return TimelineState(changes, active, fingerprint, active_print)
 
 
-def _recounted(previous: TimelineState, touched: set, active: frozenset, fingerprint) -> TimelineState:
+# This process's last count: the next one starts from it. In memory, not in the cache: pickling its 83,000
+# active ids in and out cost more than the recount. Its `history` is checked on every use, so it can never
+# hand out the count of another history.
+_timeline = VersionMemo("kelurahan")
+
+
+def coverage_timeline_latest(version: str | None = None) -> TimelineState:
+    """The coverage-over-time count of the PATBM history as it is now: no query but the data version (none
+    when given as `version`, read before the data) when nothing in the kelurahan domain was written since
+    this process last counted, else recounted from that count (`coverage_timeline`)."""
+    return _timeline.get(coverage_timeline, version)
+
+
+def coverage_timeline_forget() -> None:
+    """The next count reads the whole history again (tests)."""
+    _timeline.forget()
+
+
+def patbm_city_coverage_on(days: Iterable[dt.date]) -> dict[dt.date, coverage.Coverage]:
+    """{day: today's active kelurahan with a PATBM formed or active on that day, of all of them}: the city's
+    figure of `patbm_coverage_on`, read from the coverage-over-time count (`coverage_timeline_latest`) for
+    past days and from the PATBM records for today and later (no step date lies in the future). One query
+    when nothing was written since the last count."""
+    days = list(days)
+    today = timezone.localdate()
+    result = {}
+    if any(day >= today for day in days):
+        now = patbm_coverage()
+        result.update({day: now for day in days if day >= today})
+    past = [day for day in days if day < today]
+    if past:
+        state = coverage_timeline_latest()
+        points = state.points
+        dates = [point.date for point in points]
+        for day in past:
+            index = bisect.bisect_right(dates, day)
+            result[day] = coverage.Coverage(covered=points[index - 1].covered if index else 0,
+                                            total=len(state.active))
+    return result
+
+
+def _recounted(previous: TimelineState, touched: set, active: frozenset, fingerprint,
+               active_print: tuple) -> TimelineState:
     events = patbm_events(touched, up_to_id=fingerprint[0], with_ids=True)
     before = coverage.step_timelines(event for history_id, event in events if history_id <= previous.history[0])
     after = coverage.step_timelines(event for _, event in events)
@@ -152,7 +224,7 @@ def _recounted(previous: TimelineState, touched: set, active: frozenset, fingerp
             coverage.changes_add(changes, coverage.timeline_changes(before.get(kelurahan, [])), sign=-1)
         if kelurahan in active:
             coverage.changes_add(changes, coverage.timeline_changes(after.get(kelurahan, [])))
-    return TimelineState(changes, active, fingerprint)
+    return TimelineState(changes, active, fingerprint, active_print)
 
 
 @dataclass(frozen=True)
@@ -260,6 +332,15 @@ class CoverageReport:
         return self.totals.timeline
 
     @property
+    def timeline_by_month(self) -> list[coverage.CoveragePoint]:
+        """The timeline's last point in each month that has one: the table beside the chart (30 years of
+        daily steps made a table of over a thousand rows that took longer to render than the page)."""
+        months: dict[tuple[int, int], coverage.CoveragePoint] = {}
+        for point in self.totals.timeline:
+            months[point.date.year, point.date.month] = point  # in date order: the month's last wins
+        return list(months.values())
+
+    @property
     def by_kecamatan(self) -> dict[str, coverage.Coverage]:
         """Coverage of the kecamatan on this page, by name."""
         return {item.name: item.coverage for item in self.page.object_list}
@@ -309,16 +390,24 @@ def coverage_report(
     return CoverageReport(totals=totals, page=kecamatan_page, rows=rows, kecamatan_query=kecamatan_query)
 
 
-def patbm_coverage() -> coverage.Coverage:
+_patbm_coverage = VersionMemo("kelurahan")
+
+
+def patbm_coverage(version: str | None = None) -> coverage.Coverage:
     """Active kelurahan with a PATBM formed or active, out of all active kelurahan.
 
-    Counted by the database in one query (a kelurahan without a PATBM record is not covered),
-    so it costs the same for 68 kelurahan or 83,000.
+    Counted by the database in one query (a kelurahan without a PATBM record is not covered), so it costs
+    the same for 68 kelurahan or 83,000 (25 ms), and kept per data version: the dashboard, the planner and
+    the Kelana-Dekela suggestions read it after every score save, with nothing to count again. `version`:
+    the kelurahan domain's, when the caller has read it already (`PageCache.version_of`).
     """
-    counts = Kelurahan.objects.active().aggregate(
-        total=Count("pk"), covered=Count("pk", filter=Q(patbm__step__gte=coverage.COVERED_FROM_STEP))
-    )
-    return coverage.Coverage(covered=counts["covered"], total=counts["total"])
+    def count(previous) -> coverage.Coverage:
+        counts = Kelurahan.objects.active().aggregate(
+            total=Count("pk"), covered=Count("pk", filter=Q(patbm__step__gte=coverage.COVERED_FROM_STEP))
+        )
+        return coverage.Coverage(covered=counts["covered"], total=counts["total"])
+
+    return _patbm_coverage.get(count, version)
 
 
 def patbm_steps_on(days: Iterable[dt.date],

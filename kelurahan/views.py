@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
-from core.caching import page_cache
+from core.caching import VersionMemo, page_cache
 from core.conflicts import DATABASE_REFUSED, OK, WriteRefused, write_refusals
 from core.imports import ImportRefused, TokenInvalid
 from core.spreadsheets import download
@@ -291,14 +291,9 @@ def _patbm_conflict_form(data, current: Patbm) -> PatbmForm:
     return form
 
 
-TIMELINE_STATE = "patbm-coverage-timeline"  # kept across data versions: the next count starts from it
-
-
-def _coverage_totals():
-    """The coverage totals, the timeline recounted only for the kelurahan written since the last count."""
-    state = selectors.coverage_timeline(cache.get(TIMELINE_STATE))
-    cache.set(TIMELINE_STATE, state, None)
-    return selectors.coverage_totals(timeline=state)
+# The coverage totals at the data version they were counted at, in this process's memory: pickling 7,000
+# kecamatan in and out of the cache cost more than counting them.
+_coverage_totals = VersionMemo("kelurahan")
 
 
 @require_GET
@@ -319,7 +314,9 @@ def coverage(request):
                         vary=(today, page, kecamatan_query))
 
     def build_report():
-        totals = cache.get_or_set(f"patbm-coverage-totals:{cached.versions}", _coverage_totals)
+        # The page's only domain is kelurahan: its versions are the memo's and the timeline's.
+        totals = _coverage_totals.get(lambda previous: selectors.coverage_totals(
+            timeline=selectors.coverage_timeline_latest(cached.versions)), cached.versions)
         return selectors.coverage_report(totals=totals, page=page, kecamatan_query=kecamatan_query)
 
     report = SimpleLazyObject(build_report)

@@ -6,7 +6,6 @@ import random
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from simple_history.utils import bulk_create_with_history
 
@@ -148,11 +147,11 @@ def test_query_count_is_the_same_with_many_kecamatan(
     client.get(reverse("clusters:evaluation-list"))  # the session refresh after the login happens here
     # Both requests miss the caches (the data version differs): everything is computed, the coverage
     # timeline from the whole history (its cached count is emptied too).
-    cache.delete("patbm-coverage-timeline")
+    selectors.coverage_timeline_forget()
     with django_assert_max_num_queries(15) as small:
         assert client.get(url).status_code == 200
     request.getfixturevalue("many_kecamatan")
-    cache.delete("patbm-coverage-timeline")
+    selectors.coverage_timeline_forget()
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)

@@ -23,9 +23,17 @@ def test_patbm_coverage_counts_formed_and_active_patbm_of_active_kelurahan(refer
     assert (coverage.covered, coverage.total, coverage.remaining) == (2, 67, 65)
 
 
-def test_patbm_coverage_is_one_query(reference_data, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_patbm_coverage_is_one_query_and_kept_until_a_kelurahan_write(reference_data, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the data version, the count
         assert patbm_coverage().total == 68
+    with django_assert_num_queries(1):  # the data version only
+        assert patbm_coverage().total == 68
+    _patbm("32.71.01.1001", Patbm.Step.AKTIF)
+    with django_assert_num_queries(2):
+        coverage = patbm_coverage()
+    assert (coverage.covered, coverage.total) == (1, 68)
+    Kelurahan.objects.filter(code="32.71.01.1002").update(is_active=False)  # no history, still a write
+    assert (patbm_coverage().covered, patbm_coverage().total) == (1, 67)
 
 
 def _steps(kelurahan, *entries):
