@@ -168,3 +168,29 @@ def test_an_import_changing_an_approved_answer_sends_it_back_to_review_and_leave
     # The progress page no longer counts it approved.
     tally = next(t for t in selectors.progress(evaluation_2026).offices if t.office == dinkes)
     assert tally.approved == 1
+
+
+def test_an_operator_s_answer_to_a_shared_question_announces_the_other_office_it_finishes(
+        client, staff_user, operator_user, evaluation_2026, dinkes_question, django_capture_on_commit_callbacks):
+    """A question shared by several offices is answered once, by any of them: the last open question of
+    another office, answered by Dinas Kesehatan, finishes that office too."""
+    staff_user.email = STAFF_MAIL
+    staff_user.save()
+    jdih = Office.objects.create(name="Kantor JDIH")
+    DataSource.objects.filter(name="JDIH").update(office=jdih)
+    others = [score for score in selectors.office_question_scores(evaluation_2026, jdih) if score != dinkes_question]
+    for score in others:  # staff answer the rest first
+        score.refresh_from_db()
+        question_scores_update(self_assessment=score.self_assessment, changes=[ScoreChange(
+            pk=score.pk, version=score.version, score=D("0"), evidence="", fields=frozenset({"score"}))])
+    assert not OfficeFinishedNotice.objects.filter(office=jdih).exists()
+    mail.outbox.clear()
+    client.force_login(operator_user)
+    url = reverse("offices:answer", args=[2026, dinkes_question.pk])
+    data = form_data(client.get(url), "data-answer-form")
+    data.update({"score": "1", "evidence": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    assert [message.subject for message in _finished_mails()] == [
+        "KLA 2026: Kantor JDIH telah menjawab semua pertanyaannya"]
+    assert OfficeFinishedNotice.objects.filter(office=jdih).count() == 1
