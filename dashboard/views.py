@@ -72,8 +72,10 @@ def evaluation_report(request, year):
     report = SimpleLazyObject(lambda: _report(evaluation))
     # Read only inside the cached body, like the report itself.
     has_scores = SimpleLazyObject(lambda: evaluation.self_assessments.filter(score__isnull=False).exists())
+    # Read apart from the rest: before any answer the offices' progress is what the task force needs most.
+    offices = SimpleLazyObject(lambda: _offices_report(evaluation))
     context = {"evaluation": evaluation, "page_cache": cached, "report": report, "has_scores": has_scores,
-               "generated_at": timezone.localtime()}
+               "offices_report": offices, "generated_at": timezone.localtime()}
     return render(request, "dashboard/evaluation_report.html", context)
 
 
@@ -85,7 +87,6 @@ def _report(evaluation) -> dict:
     shown = selectors.report_kecamatan(coverage.kecamatan)
     report_charts = charts.dashboard_charts(dashboard, focus=item)
     reasons = deduction_reasons(evaluation) if item.has_field_result else {}
-    offices_progress = office_selectors.progress(evaluation)
     return {
         "dashboard": dashboard,
         "item": item,
@@ -97,7 +98,12 @@ def _report(evaluation) -> dict:
         "kecamatan_figure": kelurahan_charts.kecamatan_figure(
             {item.name: item.coverage for item in shown.kecamatan}) if shown.kecamatan else None,
         "verification": verification_overview(evaluation, item.summary.self_assessment),
-        # Issue 19: how far each office is with its questions (none on the 2019-era framework).
-        "offices": offices_progress,
-        "offices_figure": office_charts.progress_figure(offices_progress) if offices_progress.offices else None,
     }
+
+
+def _offices_report(evaluation) -> dict:
+    """Issue 19: how far each office is with its questions (none on the 2019-era framework), shown on the
+    report with or without self-assessment scores; read only when its cache misses."""
+    progress = office_selectors.progress(evaluation)
+    return {"progress": progress,
+            "figure": office_charts.progress_figure(progress) if progress.offices else None}

@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from clusters.models import Evaluation, QuestionScore
 from evidence.models import EvidenceDocument
-from offices.models import AnswerReview, DataSource, OfficeDeadline, Operator
+from offices.models import AnswerReview, DataSource, OfficeDeadline, OfficeFinishedNotice, Operator
 from planner.models import Office
 
 
@@ -190,7 +190,36 @@ def office_progress(evaluation: Evaluation, office: Office) -> OfficeProgress:
     return OfficeProgress(office)
 
 
-def answered_count(evaluation: Evaluation, office: Office) -> tuple[int, int]:
-    """(answered, assigned) of `office`'s questions in `evaluation`."""
-    scores = office_question_scores(evaluation, office)
-    return sum(score.score is not None for score in scores), len(scores)
+def _source_names(data_sources: str) -> set[str]:
+    return {name.strip() for name in data_sources.split(";") if name.strip()}
+
+
+def offices_finished_untold(question_score_pk) -> tuple[int | None, list[Office]]:
+    """(evaluation id, offices) for the question score `question_score_pk`: the active offices answering it
+    that have every question of its evaluation answered and whose "finished" notice was not recorded yet.
+    Read after each score save, so it stays small: two queries when every office of the question was told
+    already or none of its sources has an office, three otherwise, reading only the unanswered questions
+    that may be theirs; a fourth loads the finished offices."""
+    row = (QuestionScore.objects.filter(pk=question_score_pk)
+           .values_list("question__data_sources", "self_assessment__evaluation_id").first())
+    if row is None or not _source_names(row[0]):
+        return None, []
+    evaluation_id = row[1]
+    told = OfficeFinishedNotice.objects.filter(evaluation_id=evaluation_id).values("office_id")
+    names_by_office = defaultdict(set)  # every source of each candidate office, not only this question's
+    for name, office_id in (DataSource.objects.filter(office__data_sources__name__in=_source_names(row[0]),
+                                                      office__is_active=True)
+                            .exclude(office_id__in=told).values_list("name", "office_id")):
+        names_by_office[office_id].add(name)
+    if not names_by_office:
+        return evaluation_id, []
+    all_names = set().union(*names_by_office.values())
+    # The database narrows by text; the exact names are compared here, as in `office_question_scores`.
+    unanswered = (QuestionScore.objects.filter(self_assessment__evaluation_id=evaluation_id, score__isnull=True)
+                  .filter(reduce(or_, (Q(question__data_sources__contains=name) for name in all_names)))
+                  .values_list("question__data_sources", flat=True))
+    open_names = set().union(set(), *(_source_names(sources) for sources in unanswered))
+    finished = [office_id for office_id, names in names_by_office.items() if not names & open_names]
+    if not finished:
+        return evaluation_id, []
+    return evaluation_id, list(Office.objects.filter(pk__in=finished).order_by("name"))

@@ -15,7 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clusters.models import Question, QuestionScore
+from clusters.models import Evaluation, Question, QuestionScore
 from clusters.services import ScoreChange, StageClosed, lock_evaluation, question_scores_update
 from core import roles
 from core.conflicts import WriteRefused
@@ -109,15 +109,29 @@ def operator_answer_save(*, operator: Operator, question_score: QuestionScore, v
     review._history_user = user
     review._change_reason = reason
     review.save()
-    if _office_finished(evaluation, operator.office):
-        _office_finished_notify(evaluation=evaluation, office=operator.office)
+    # The question score's save above told `offices_finished_check` (offices.signals): the mail is on its way
+    # when this answer was the office's last one.
     return review
 
 
+def offices_finished_check(*, question_score_pk: int) -> None:
+    """After a score was written to question score `question_score_pk`, by anyone (an operator, staff on the
+    question entry page, an import): tells DPMPPA about each active office of the question that now has all
+    its questions of the evaluation answered and was not told before. The caller holds the evaluation's lock
+    (every score save does), or saves outside a transaction."""
+    evaluation_id, offices = selectors.offices_finished_untold(question_score_pk)
+    if not offices:
+        return
+    evaluation = Evaluation.objects.get(pk=evaluation_id)
+    for office in offices:
+        _office_finished_notify(evaluation=evaluation, office=office)
+
+
 def _office_finished_notify(*, evaluation, office: Office) -> None:
-    """Mails DPMPPA once per office and evaluation: the notice row (unique per office and evaluation) is the
-    record. An answer re-saved, or returned and answered again, sends nothing more: the returned answers are
-    DPMPPA's own step and show on its review list. The caller holds the evaluation's lock."""
+    """Mails DPMPPA once per office and evaluation, when the transaction commits: the notice row (unique per
+    office and evaluation) is the record. An answer re-saved, or returned and answered again, sends nothing
+    more: the returned answers are DPMPPA's own step and show on its review list. The caller holds the
+    evaluation's lock."""
     _, created = OfficeFinishedNotice.objects.get_or_create(evaluation=evaluation, office=office)
     if created:
         year = evaluation.year
@@ -176,11 +190,6 @@ def operator_document_remove(*, operator: Operator, document: EvidenceDocument, 
     and its versions stay stored and in the history. Raises `NotYourQuestion`, `AnswerApproved` and what
     `evidence_remove` raises."""
     return evidence_remove(document=_operator_document(operator, document), version=version, user=user)
-
-
-def _office_finished(evaluation, office) -> bool:
-    answered, assigned = selectors.answered_count(evaluation, office)
-    return assigned > 0 and answered == assigned
 
 
 @transaction.atomic

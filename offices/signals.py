@@ -1,11 +1,13 @@
-"""Keeps the review honest when an answer changes outside the office accounts: clusters cannot know about
-reviews (it sits below offices), so offices listens to its question-score saves."""
+"""Keeps the review honest when an answer changes outside the office accounts, and tells DPMPPA when an office
+has answered everything, whoever gave the last answer: clusters cannot know about reviews or offices (it sits
+below offices), so offices listens to its question-score saves."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from clusters.models import QuestionScore
+from offices import services
 from offices.models import AnswerReview
 
 ANSWER_FIELDS = {"score", "evidence"}
@@ -29,3 +31,12 @@ def approved_answer_changed(sender, instance: QuestionScore, update_fields=None,
     review.version += 1
     review._change_reason = _("Changed by DPMPPA after approval")
     review.save()
+
+
+@receiver(post_save, sender=QuestionScore, dispatch_uid="offices_office_finished")
+def office_finished(sender, instance: QuestionScore, update_fields=None, **kwargs) -> None:
+    """A score written to a question (by an operator, staff on the question entry page or an import) may be
+    an office's last open question: DPMPPA hears of it once per office and evaluation, after the commit."""
+    if instance.score is None or (update_fields is not None and "score" not in update_fields):
+        return
+    services.offices_finished_check(question_score_pk=instance.pk)

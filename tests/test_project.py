@@ -42,6 +42,21 @@ def test_check_deploy_is_clean_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "a-real-production-key-" + "k" * 40, "ALLOWED_HOSTS": "kla.example.go.id"}
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [({**PRODUCTION, "EMAIL_HOST": "smtp.example.go.id"}, "smtp"),
+     ({"DEBUG": "1", "EMAIL_HOST": ""}, "console"),
+     ({**PRODUCTION, "EMAIL_HOST": ""}, "dummy")],
+)
+def test_the_office_notifications_go_out_only_where_an_email_server_is_configured(env, backend):
+    result = _manage("shell", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == f"django.core.mail.backends.{backend}.EmailBackend"
+
+
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)

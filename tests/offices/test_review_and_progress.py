@@ -230,3 +230,44 @@ def test_an_approved_answer_saved_outside_a_transaction_also_loses_its_approval(
     score.score = D("0.5")
     score.save(update_fields=["score"])
     assert AnswerReview.objects.get(pk=review.pk).status == AnswerReview.Status.CHANGED
+
+
+# The printable report carries the same per-office numbers as the progress page, and follows each step.
+
+def _cells(html, office="Dinas Kesehatan"):
+    import re
+
+    return re.findall(r'<td class="num">([^<]*)</td>', _row(html, office))
+
+
+def test_the_printable_report_shows_each_office_s_progress_and_follows_each_step(
+        client, operator_user, staff_user, task_force_user, evaluation_2026, dinkes_question):
+    url = reverse("dashboard:evaluation-report", args=[2026])
+
+    def report():
+        client.force_login(task_force_user)
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    html = report()
+    # Before any answer: the report has no scores to show, but who is behind is what the task force needs.
+    assert 'id="report-empty"' in html
+    assert 'id="report-offices"' in html and "chart-offices" in html
+    assigned = len(selectors.office_question_scores(evaluation_2026, operator_user.operator.office))
+    before = _cells(html)
+    assert before[:5] == [str(assigned), "0", "0", "0", "0"]
+    assert before == _cells(client.get(reverse("offices:progress", args=[2026])).content.decode())
+    client.force_login(operator_user)
+    assert _answer(client, dinkes_question, "1").status_code == 302
+    assert _cells(report())[:5] == [str(assigned), "1", "0", "0", "0"]
+    review = AnswerReview.objects.get(question_score=dinkes_question)
+    services.answer_review(question_score=dinkes_question, approve=False, note="Lengkapi", version=review.version,
+                           user=staff_user)
+    assert _cells(report())[:5] == [str(assigned), "1", "0", "0", "1"]
+    client.force_login(operator_user)
+    assert _answer(client, dinkes_question, "1", "Perwal").status_code == 302
+    _approve(dinkes_question, staff_user)
+    after = _cells(report())
+    assert after[:5] == [str(assigned), "1", "0", "1", "0"]
+    assert after == _cells(client.get(reverse("offices:progress", args=[2026])).content.decode())
