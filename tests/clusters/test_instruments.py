@@ -244,8 +244,9 @@ def test_question_21a_2_is_loaded_without_the_transcription_typo(instrument_2024
 
 
 def test_the_typo_migration_fixes_questions_already_loaded_and_their_copies(instrument_2024):
-    from django.apps import apps
     from importlib import import_module
+
+    from django.apps import apps
 
     migration = import_module("clusters.migrations.0011_question_text_typo")
     original = Question.objects.get(indicator__instrument=instrument_2024, indicator__code="21A", code="2")
