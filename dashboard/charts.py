@@ -31,6 +31,7 @@ PREVIOUS_COLOUR = "#ffc078"
 UNCLAIMED_COLOUR = "#dee2e6"
 HEADROOM_COLOUR = "#2f9e44"
 LABEL_LENGTH = 34
+BAND_LABEL_ROW = 14  # px between the two rows of band names above the standing chart
 
 
 def _float(value: Decimal) -> float:
@@ -116,7 +117,10 @@ def _band_labels(bands: Sequence[scoring.Band], floor: int, *, horizontal: bool)
             continue
         middle = _float((max(band.lower, Decimal(floor)) + upper) / 2)
         if horizontal:
+            # Every other name one row higher: on a phone a band is narrower than its name, and side by side
+            # the names ran into each other ("PratamaMadyaNindya" at 360 px).
             labels.append({"x": middle, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
+                           "yshift": BAND_LABEL_ROW * (len(labels) % 2),
                            "text": band.name, "showarrow": False, "font": {"size": 11, "color": "#495057"}})
         else:
             labels.append({"y": middle, "yref": "y", "x": 1, "xref": "paper", "xanchor": "right",
@@ -176,14 +180,14 @@ def standing_figure(markers: Sequence[Marker], bands: Sequence[scoring.Band], go
     ]
     layout = _layout(
         _("Score against the predicate bands"),
-        110 + 58 * max(len(markers), 1),
+        110 + BAND_LABEL_ROW + 58 * max(len(markers), 1),
         xaxis={"range": [floor, 1000], "title": {"text": _("Points (of 1000)")},
                "showgrid": False, "fixedrange": True},
         yaxis={"automargin": True, "fixedrange": True, "type": "category"},
         shapes=_band_shapes(bands, goal, horizontal=True),
         annotations=_band_labels(bands, floor, horizontal=True),
     )
-    layout["margin"] = {"l": 8, "r": 16, "t": 64, "b": 8}  # no legend; room for the band names
+    layout["margin"] = {"l": 8, "r": 16, "t": 64 + BAND_LABEL_ROW, "b": 8}  # no legend; room for two rows of band names
     layout["yaxis"]["range"] = [len(markers) - 0.5, -0.5]
     return {"data": data, "layout": layout}
 

@@ -55,6 +55,24 @@ def gain_from_more(*, met: int, total: int, max_points: Decimal, more: int, rule
     return later - now
 
 
+def more_needed_for_gain(*, met: int, total: int, max_points: Decimal, rule: str = PROPORTIONAL) -> int:
+    """The fewest more places meeting the criterion that raise the suggested points: 1 when one more does,
+    more under the quarters rule (the next full quarter) or when one place is worth less than a cent; 0 when
+    nothing would (every place already meets it, no place to count, or a question worth nothing). The
+    suggestion never falls as places are added, so a bisection finds it in a few steps at any scale."""
+    now = suggested_points(met=met, total=total, max_points=max_points, rule=rule)
+    if met >= total or suggested_points(met=total, total=total, max_points=max_points, rule=rule) <= now:
+        return 0
+    low, high = met + 1, total  # the answer, as a count of places meeting it, lies in [low, high]
+    while low < high:
+        middle = (low + high) // 2
+        if suggested_points(met=middle, total=total, max_points=max_points, rule=rule) > now:
+            high = middle
+        else:
+            low = middle + 1
+    return low - met
+
+
 def more_needed_for_full(*, met: int, total: int) -> int:
     """How many more places must meet the criterion for the question's whole maximum."""
     return max(total - met, 0)

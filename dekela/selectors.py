@@ -250,12 +250,19 @@ class Suggestion:
     points: Decimal
     points_one_more: Decimal  # the points with one more place meeting the criterion, rounded as `points`
     more_for_full: int
+    more_for_gain: int  # the fewest more places that raise `points` (`scoring.more_needed_for_gain`), 0: none
+    points_at_gain: Decimal  # the points with `more_for_gain` more places
 
     @property
     def gain_one_more(self) -> Decimal:
         """What one more place adds: the difference of the two rounded suggestions the page shows, so they
         add up there (with 6 points over 68 kelurahan it is 0.09 or 0.08 as the rounding falls)."""
         return self.points_one_more - self.points
+
+    @property
+    def gain_next(self) -> Decimal:
+        """What the `more_for_gain` more places add (0 when nothing would)."""
+        return self.points_at_gain - self.points
 
     @property
     def differs(self) -> bool:
@@ -290,6 +297,8 @@ def suggestions(evaluation: Evaluation, *, rule: str | None = None) -> list[Sugg
         if criterion is None:
             continue
         share = shares[criterion.pk]
+        more_for_gain = scoring.more_needed_for_gain(met=share.covered, total=share.total, max_points=row.max_points,
+                                                     rule=rule)
         result.append(Suggestion(
             criterion=criterion, question_score=row, share=share,
             points=scoring.suggested_points(met=share.covered, total=share.total, max_points=row.max_points,
@@ -297,6 +306,9 @@ def suggestions(evaluation: Evaluation, *, rule: str | None = None) -> list[Sugg
             points_one_more=scoring.suggested_points(met=min(share.covered + 1, share.total), total=share.total,
                                                      max_points=row.max_points, rule=rule),
             more_for_full=scoring.more_needed_for_full(met=share.covered, total=share.total),
+            more_for_gain=more_for_gain,
+            points_at_gain=scoring.suggested_points(met=share.covered + more_for_gain, total=share.total,
+                                                    max_points=row.max_points, rule=rule),
         ))
     return result
 

@@ -81,7 +81,10 @@ def _context_value(state, name):
 def _matrix_context(request, year, scope) -> dict:
     criteria = list(Criterion.objects.for_scope(scope))
     filter_form = MatrixFilterForm(request.GET or None, criteria=criteria)
-    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    # A filter in error (a status without its criterion) is left out and named at the top of the page;
+    # the others still apply.
+    filter_form.is_valid()
+    filters = getattr(filter_form, "cleaned_data", {})
     result = selectors.matrix(
         year=year, scope=scope, kecamatan_id=filter_form.kecamatan_id() if filters else None,
         criterion_id=filters.get("criterion"), status=filters.get("status") or "", page=request.GET.get("page", 1))

@@ -32,6 +32,13 @@ def test_dashboard_draws_every_chart_with_the_local_plotly(live_server, page, de
     assert page.locator(".chart .plot-container").count() == len(CHARTS)
     assert "683,20" in page.locator("#chart-standing").inner_text()  # the 2018 final, drawn by plotly.js
     assert "Madya" in page.locator("#chart-years").inner_text()
+    # The predicate band names above the standing chart do not run into each other (they did at 360 px).
+    boxes = [box for box in page.locator("#chart-standing .annotation-text").evaluate_all(
+        "notes => notes.map(note => { const r = note.getBoundingClientRect();"
+        " return [r.left, r.right, r.top, r.bottom]; })")]
+    assert len(boxes) == 5
+    assert not [(a, b) for index, a in enumerate(boxes) for b in boxes[index + 1:]
+                if a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]]
     # The charts fit the screen: nothing wider than the viewport.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert errors == []

@@ -47,6 +47,20 @@ def test_staff_record_criteria_on_the_matrix_and_take_the_patbm_suggestion(live_
     page.goto(f"{live_server.url}{reverse('dekela:matrix', kwargs={'year': 2025})}")
     assert "1/68" in page.locator("#city-totals").inner_text()
 
+    # A status chosen without its criterion, on a phone: a warning at the top names it, and the kecamatan
+    # filter chosen with it still applies.
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.select_option("#id_kecamatan", str(batu_tulis.kecamatan_id))
+    page.select_option("#id_status", "met")
+    page.click("#matrix-filter button[type=submit]")
+    problem = page.locator("#filter-problem")
+    assert "Pilih kriteria" in problem.inner_text()
+    assert problem.bounding_box()["y"] < page.locator("#matrix-filter").bounding_box()["y"]
+    assert page.locator("#criteria-matrix tr", has_text="Batu Tulis").count() == 1
+    assert page.locator(".kecamatan-totals").count() == 1
+    page.screenshot(path=artifacts / "dekela-filter-problem-360.png", full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
     # The question page of indicator 26 leads to the suggestions; taking PATBM's changes indicator 26.
     page.goto(f"{live_server.url}{reverse('clusters:question-scores-edit', kwargs={'year': 2025, 'code': '26'})}")
     page.click("#dekela-suggestions-link")
@@ -54,6 +68,7 @@ def test_staff_record_criteria_on_the_matrix_and_take_the_patbm_suggestion(live_
     patbm_row = page.locator("#suggestions tr", has_text="26.15")
     assert "2/68" in patbm_row.inner_text()
     assert "0,29" in patbm_row.locator(".suggested").inner_text()
+    assert "0,44 dengan satu lagi" in patbm_row.locator(".one-more").inner_text()
     patbm_row.get_by_role("button", name="Ambil").click()
     page.wait_for_selector("#suggestions")
     assert "0,29" in page.locator("#suggestions tr", has_text="26.15").locator(".current").inner_text()

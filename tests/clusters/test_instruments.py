@@ -235,3 +235,29 @@ def test_a_copy_is_edited_for_the_next_cycle_without_touching_evaluations_on_the
     assert _row(next_cycle, "1").question_scores.count() == 62
     assert _indicator_sums(copy)["21B"] == (D("17"), D("17"))
     assert _indicator_sums(instrument_2024)["21B"] == (D("17"), D("18"))
+
+
+def test_question_21a_2_is_loaded_without_the_transcription_typo(instrument_2024):
+    question = Question.objects.get(indicator__instrument=instrument_2024, indicator__code="21A", code="2")
+    assert question.text.startswith("Apakah ada program/kegiatan Perangkat Daerah (PD) berkaitan dengan")
+    assert not Question.objects.filter(text__contains="ApakaKLASh").exists()
+
+
+def test_the_typo_migration_fixes_questions_already_loaded_and_their_copies(instrument_2024):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("clusters.migrations.0011_question_text_typo")
+    original = Question.objects.get(indicator__instrument=instrument_2024, indicator__code="21A", code="2")
+    copy = instrument_copy(instrument=instrument_2024, code="KLA-2026", name="Instrumen 2026", first_year=2026)
+    copied = Question.objects.get(indicator__instrument=copy, indicator__code="21A", code="2")
+    fixed_text = original.text
+    Question.objects.filter(pk__in=[original.pk, copied.pk]).update(text="ApakaKLASh " + fixed_text[len("Apakah "):])
+    untouched = Question.objects.get(indicator__instrument=instrument_2024, indicator__code="21A", code="1")
+    before = untouched.text
+
+    migration.fix_question_text(apps, None)
+
+    assert Question.objects.get(pk=original.pk).text == Question.objects.get(pk=copied.pk).text == fixed_text
+    assert Question.objects.get(pk=untouched.pk).text == before

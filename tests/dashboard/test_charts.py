@@ -71,6 +71,14 @@ def test_standing_shades_every_predicate_band_and_emphasises_the_nindya_line(dem
     ]
 
 
+def test_standing_band_names_alternate_between_two_rows_so_neighbours_never_touch_on_a_phone(demo_charts):
+    _, built = demo_charts
+    layout = built.standing["layout"]
+    shifts = [note["yshift"] for note in layout["annotations"]]
+    assert shifts == [0, charts.BAND_LABEL_ROW, 0, charts.BAND_LABEL_ROW, 0]
+    assert layout["margin"]["t"] >= 64 + charts.BAND_LABEL_ROW  # the upper row stays inside the figure
+
+
 def test_cluster_figure_stacks_final_deducted_and_unclaimed_up_to_each_maximum(demo_charts):
     _, built = demo_charts
     totals = scoring.cluster_totals(_scores(2018), _codes())

@@ -62,3 +62,22 @@ def test_the_rule_comes_from_the_setting(settings):
     settings.KLA_DEKELA_CONVERSION = "official"
     with pytest.raises(ImproperlyConfigured):
         scoring.conversion_rule()
+
+
+@pytest.mark.parametrize(("met", "total", "max_points", "rule", "more"), [
+    (0, 68, D("6"), scoring.PROPORTIONAL, 1),  # 0,09 at once
+    (67, 68, D("6"), scoring.PROPORTIONAL, 1),  # the last one gives the rest of the maximum
+    (0, 68, D("6"), scoring.QUARTERS, 17),  # 17 of 68 is the first full quarter
+    (17, 68, D("6"), scoring.QUARTERS, 17),
+    (51, 68, D("6"), scoring.QUARTERS, 17),  # from three quarters only all 68 give more
+    (0, 80_000, D("6"), scoring.PROPORTIONAL, 67),  # a place is worth 0,000075: 0,01 from 67 places on
+    (68, 68, D("6"), scoring.PROPORTIONAL, 0),  # every place meets it
+    (0, 0, D("6"), scoring.PROPORTIONAL, 0),  # no place to count
+    (3, 68, D("0"), scoring.PROPORTIONAL, 0),  # a question worth nothing
+])
+def test_more_needed_for_gain_is_the_fewest_more_places_that_raise_the_points(met, total, max_points, rule, more):
+    assert scoring.more_needed_for_gain(met=met, total=total, max_points=max_points, rule=rule) == more
+    if more:
+        now = scoring.suggested_points(met=met, total=total, max_points=max_points, rule=rule)
+        assert scoring.suggested_points(met=met + more, total=total, max_points=max_points, rule=rule) > now
+        assert scoring.suggested_points(met=met + more - 1, total=total, max_points=max_points, rule=rule) == now

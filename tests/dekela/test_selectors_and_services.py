@@ -1,11 +1,12 @@
 import datetime as dt
+from decimal import Decimal as D
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.versions import EditConflict
-from dekela import selectors, services
+from dekela import scoring, selectors, services
 from dekela.models import Criterion, CriterionStatus
 from dekela.services import StatusChange
 from kelurahan.models import Kecamatan, Kelurahan
@@ -256,3 +257,36 @@ def test_the_export_reads_the_patbm_of_the_year(patbm_criterion, every_kelurahan
         header, rows = matrix_table(year=year, scope=KELURAHAN)
         column = next(i for i, name in enumerate(header) if name.startswith(patbm_criterion.short_name))
         assert sum(row[column] == "terpenuhi" for row in rows) == met, year
+
+
+@pytest.mark.parametrize("rule", scoring.RULES)
+def test_the_suggested_points_at_none_all_68_and_after_a_deactivation(evaluation_2025, forum_anak, every_kelurahan,
+                                                                      settings, rule):
+    settings.KLA_DEKELA_CONVERSION = rule
+
+    def suggestion():
+        return next(item for item in selectors.suggestions(evaluation_2025) if item.criterion == forum_anak)
+
+    none = suggestion()
+    maximum = none.question_score.max_points
+    assert (none.share.covered, none.share.total, none.share.percent, none.points) == (0, 68, 0, D("0.00"))
+    assert none.more_for_full == 68
+
+    _met(forum_anak, every_kelurahan[:67])
+    one_short = suggestion()
+    assert (one_short.share.covered, one_short.share.total, one_short.more_for_full) == (67, 68, 1)
+    assert one_short.points < maximum and one_short.points_one_more == maximum
+
+    # The one kelurahan left is deactivated: all 67 active kelurahan meet it, the whole maximum.
+    Kelurahan.objects.filter(pk=every_kelurahan[67].pk).update(is_active=False)
+    all_active = suggestion()
+    assert (all_active.share.covered, all_active.share.total, all_active.share.percent) == (67, 67, 100)
+    assert (all_active.points, all_active.more_for_full, all_active.more_for_gain) == (maximum, 0, 0)
+
+    # Back to 68, all meeting it; a deactivated kelurahan that met it leaves the count and the total alike.
+    Kelurahan.objects.filter(pk=every_kelurahan[67].pk).update(is_active=True)
+    _met(forum_anak, every_kelurahan[67:])
+    assert (suggestion().share.covered, suggestion().points) == (68, maximum)
+    Kelurahan.objects.filter(pk=every_kelurahan[0].pk).update(is_active=False)
+    after = suggestion()
+    assert (after.share.covered, after.share.total, after.points) == (67, 67, maximum)

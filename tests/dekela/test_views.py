@@ -182,10 +182,29 @@ def test_a_score_already_entered_is_replaced_only_after_asking(client, staff_use
     assert (row.score, row.evidence) == (D("0.29"), "SK dari 60 kelurahan")
 
 
-def test_a_status_filter_without_a_criterion_says_so(client, staff_user):
+def test_a_status_filter_without_a_criterion_says_so_at_the_top_and_the_other_filters_apply(client, staff_user,
+                                                                                           every_kelurahan):
     client.force_login(staff_user)
-    html = client.get(reverse("dekela:matrix", kwargs={"year": 2025}), {"status": "met"}).content.decode()
-    assert "Pilih kriteria yang statusnya harus dimiliki baris." in html
+    first = every_kelurahan[0]
+    other = next(kelurahan for kelurahan in every_kelurahan if kelurahan.kecamatan_id != first.kecamatan_id)
+    response = client.get(reverse("dekela:matrix", kwargs={"year": 2025}),
+                          {"status": "met", "kecamatan": first.kecamatan_id})
+    assert response.status_code == 200
+    html = response.content.decode()
+    problem = html[html.index('id="filter-problem"'):].split("</div>", 1)[0]
+    assert "Tidak semua saringan dapat diterapkan" in problem
+    assert "Status: Pilih kriteria yang statusnya harus dimiliki baris." in problem
+    assert html.index('id="filter-problem"') < html.index('id="matrix-filter"') < html.index('id="criteria-matrix"')
+    assert first.name in html and other.name not in html  # the kecamatan still filters the rows
+    assert "Tidak ada baris di halaman ini yang cocok" not in html
+
+
+def test_a_status_filter_without_a_criterion_on_the_kecamatan_matrix_shows_every_kecamatan(client, staff_user,
+                                                                                           every_kelurahan):
+    client.force_login(staff_user)
+    html = client.get(reverse("dekela:kecamatan-matrix", kwargs={"year": 2025}), {"status": "not_met"}).content.decode()
+    assert 'id="filter-problem"' in html
+    assert all(kelurahan.kecamatan.name in html for kelurahan in every_kelurahan)
 
 
 def test_taking_a_suggestion_from_an_older_page_is_a_409(client, staff_user, evaluation_2025):
