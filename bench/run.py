@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import http.client
 import json
 import os
@@ -290,15 +291,20 @@ def main() -> int:
 
     small = Server(f"sqlite:///{BENCH / 'small.sqlite3'}")
     large = Server(args.database_url or f"sqlite:///{BENCH / 'large.sqlite3'}")
-    # Databases built before the data set last changed are rebuilt (a PostgreSQL one is filled up, not dropped).
-    args.rebuild = args.rebuild or not all(_ready(BENCH / name) for name in (".small-ready", ".large-ready"))
-    if args.rebuild:
-        for name in ("small.sqlite3", "large.sqlite3"):
+    # Each large database has its own marker: a PostgreSQL one is filled once, not taken for the SQLite file.
+    large_marker = ".large-ready" if not args.database_url else \
+        f".large-ready-{hashlib.sha256(args.database_url.encode()).hexdigest()[:12]}"
+    # Databases built before the data set last changed are rebuilt, each on its own (a PostgreSQL one is filled
+    # up, not dropped).
+    rebuild = {marker: args.rebuild or not _ready(BENCH / marker) for marker in (".small-ready", large_marker)}
+    files = {".small-ready": "small.sqlite3", ".large-ready": "large.sqlite3"}
+    for marker, name in files.items():
+        if rebuild.get(marker):
             (BENCH / name).unlink(missing_ok=True)
             shutil.rmtree(evidence.media_root(f"sqlite:///{BENCH / name}"), ignore_errors=True)
     print("== preparing the benchmark databases (the large one takes a minute the first time)")
-    _prepare(small, large=False, rebuild=args.rebuild, marker=BENCH / ".small-ready")
-    _prepare(large, large=True, rebuild=args.rebuild, marker=BENCH / ".large-ready")
+    _prepare(small, large=False, rebuild=rebuild[".small-ready"], marker=BENCH / ".small-ready")
+    _prepare(large, large=True, rebuild=rebuild[large_marker], marker=BENCH / large_marker)
     _prepare_evidence(large)
     large.manage("collectstatic", "--noinput", "--verbosity", "0")
 
@@ -347,7 +353,9 @@ def main() -> int:
               "pages": results, "pages_not_built_yet": missing, "evidence": evidence_result,
               "targets": _targets(results, evidence_result)}
     (BENCH / "results").mkdir(exist_ok=True)
-    (BENCH / "results" / ("partial.json" if args.only else "latest.json")).write_text(json.dumps(output, indent=2))
+    output["database"] = "postgresql" if args.database_url else "sqlite"
+    name = "partial" if args.only else "latest" if not args.database_url else "latest-postgresql"
+    (BENCH / "results" / f"{name}.json").write_text(json.dumps(output, indent=2))
     _print_table(results, missing)
     _print_evidence(evidence_result)
     _print_targets(output["targets"])
