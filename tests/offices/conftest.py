@@ -1,7 +1,9 @@
 import pytest
+from django.urls import reverse
 
 from clusters.models import QuestionScore
 from clusters.services import evaluation_create
+from tests.html_forms import form_data
 
 
 @pytest.fixture
@@ -24,3 +26,14 @@ def dinkes_question(evaluation_2026):
 def disdukcapil_question(evaluation_2026):
     """Indicator 4, question 1: Disdukcapil alone."""
     return question(evaluation_2026, "4", "1")
+
+
+def staff_edit(client, question_score, **values):
+    """Staff change one question on the 2026 evaluation's own question entry page."""
+    url = reverse("clusters:question-scores-edit", args=[2026, question_score.self_assessment.indicator.code])
+    data = form_data(client.get(url), "data-score-form")
+    index = next(key.split("-")[1] for key, value in data.items()
+                 if key.endswith("-id") and value == str(question_score.pk))
+    for name, value in values.items():
+        data[f"form-{index}-{name}"] = value
+    return client.post(url, data)

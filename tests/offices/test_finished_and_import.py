@@ -17,6 +17,7 @@ from offices import selectors, services
 from offices.models import AnswerReview, DataSource, OfficeFinishedNotice
 from planner.models import Office
 from tests.html_forms import form_data
+from tests.offices.conftest import staff_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +41,6 @@ def _finished_mails():
     return [message for message in mail.outbox if message.to == [STAFF_MAIL]]
 
 
-def _staff_edit(client, question_score, **values):
-    url = reverse("clusters:question-scores-edit", args=[2026, question_score.self_assessment.indicator.code])
-    data = form_data(client.get(url), "data-score-form")
-    index = next(key.split("-")[1] for key, value in data.items()
-                 if key.endswith("-id") and value == str(question_score.pk))
-    for name, value in values.items():
-        data[f"form-{index}-{name}"] = value
-    return client.post(url, data)
-
-
 def _csv(rows):
     return ("\r\n".join(";".join(cells) for cells in [HEADER, *rows]) + "\r\n").encode("utf-8")
 
@@ -71,7 +62,7 @@ def test_staff_answering_an_office_s_last_question_tells_dpmppa_once_after_the_c
     office, score = pan_office
     client.force_login(staff_user)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert _staff_edit(client, score, score="0").status_code == 302
+        assert staff_edit(client, score, score="0").status_code == 302
     assert mail.outbox == []  # nothing before the commit
     assert OfficeFinishedNotice.objects.filter(office=office).count() == 1
     for callback in callbacks:
@@ -80,7 +71,7 @@ def test_staff_answering_an_office_s_last_question_tells_dpmppa_once_after_the_c
     assert "Sekretariat PAN" in _finished_mails()[0].subject and "2026" in _finished_mails()[0].subject
     # Changed again by staff, and its note alone: DPMPPA was told already.
     with django_capture_on_commit_callbacks(execute=True):
-        assert _staff_edit(client, score, score="1", evidence="SK PAN").status_code == 302
+        assert staff_edit(client, score, score="1", evidence="SK PAN").status_code == 302
     assert QuestionScore.objects.get(pk=score.pk).score == D("1")
     assert len(_finished_mails()) == 1
     assert OfficeFinishedNotice.objects.filter(office=office).count() == 1
@@ -94,7 +85,7 @@ def test_an_office_with_questions_left_is_not_announced_when_staff_answer_one(
     first = selectors.office_question_scores(evaluation_2026, dinkes)[0]
     client.force_login(staff_user)
     with django_capture_on_commit_callbacks(execute=True):
-        assert _staff_edit(client, first, score="0").status_code == 302
+        assert staff_edit(client, first, score="0").status_code == 302
     assert _finished_mails() == []
     assert not OfficeFinishedNotice.objects.filter(office=dinkes).exists()
 
@@ -125,7 +116,7 @@ def test_an_office_that_finished_by_its_operator_is_not_told_again_by_staff_or_a
     assert len(_finished_mails()) == 1
     client.force_login(staff_user)
     with django_capture_on_commit_callbacks(execute=True):
-        assert _staff_edit(client, score, score="1").status_code == 302
+        assert staff_edit(client, score, score="1").status_code == 302
         assert _import(client, [_row(score, "0,5")]).status_code == 302
     assert len(_finished_mails()) == 1
 

@@ -16,6 +16,7 @@ from offices import selectors, services
 from offices.models import AnswerReview, DataSource, OfficeDeadline, OfficeFinishedNotice
 from planner.models import Office
 from tests.html_forms import form_data
+from tests.offices.conftest import staff_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +33,6 @@ def _approve(score, user):
     return services.answer_review(question_score=score, approve=True, note="", version=review.version, user=user)
 
 
-def _staff_edit(client, question_score, **values):
-    """Staff change one question on the evaluation's own question entry page."""
-    url = reverse("clusters:question-scores-edit", args=[2026, question_score.self_assessment.indicator.code])
-    data = form_data(client.get(url), "data-score-form")
-    index = next(key.split("-")[1] for key, value in data.items()
-                 if key.endswith("-id") and value == str(question_score.pk))
-    for name, value in values.items():
-        data[f"form-{index}-{name}"] = value
-    return client.post(url, data)
-
-
 # Item 2: an approved answer changed by staff is no longer silently approved.
 
 def test_staff_changing_an_approved_score_sends_it_back_to_review_and_the_history_says_so(
@@ -51,7 +41,7 @@ def test_staff_changing_an_approved_score_sends_it_back_to_review_and_the_histor
     assert _answer(client, dinkes_question, "1").status_code == 302
     _approve(dinkes_question, staff_user)
     client.force_login(staff_user)
-    assert _staff_edit(client, dinkes_question, score="0,5").status_code == 302
+    assert staff_edit(client, dinkes_question, score="0,5").status_code == 302
     assert QuestionScore.objects.get(pk=dinkes_question.pk).score == D("0.5")
     review = AnswerReview.objects.get(question_score=dinkes_question)
     assert review.status == AnswerReview.Status.CHANGED
@@ -76,7 +66,7 @@ def test_staff_changing_only_the_note_of_an_approved_answer_also_takes_the_appro
     _answer(client, dinkes_question, "1", "Perwal")
     _approve(dinkes_question, staff_user)
     client.force_login(staff_user)
-    assert _staff_edit(client, dinkes_question, evidence="Perwal No. 5").status_code == 302
+    assert staff_edit(client, dinkes_question, evidence="Perwal No. 5").status_code == 302
     assert AnswerReview.objects.get(question_score=dinkes_question).status == AnswerReview.Status.CHANGED
 
 
@@ -87,7 +77,7 @@ def test_staff_changing_another_question_leaves_an_approval_alone(client, operat
     _answer(client, dinkes_question, "1")
     _approve(dinkes_question, staff_user)
     client.force_login(staff_user)
-    assert _staff_edit(client, question(evaluation_2026, "1", "2m"), score="2").status_code == 302
+    assert staff_edit(client, question(evaluation_2026, "1", "2m"), score="2").status_code == 302
     assert AnswerReview.objects.get(question_score=dinkes_question).status == AnswerReview.Status.APPROVED
 
 
