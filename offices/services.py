@@ -131,7 +131,10 @@ def _office_finished_notify(*, evaluation, office: Office) -> None:
     """Mails DPMPPA once per office and evaluation, when the transaction commits: the notice row (unique per
     office and evaluation) is the record. An answer re-saved, or returned and answered again, sends nothing
     more: the returned answers are DPMPPA's own step and show on its review list. The caller holds the
-    evaluation's lock."""
+    evaluation's lock. With no DPMPPA staff to receive it (no address), nothing is recorded: the notice
+    would be used up unread, and the next save of one of the office's answers tries again."""
+    if not _finished_recipients():
+        return
     _, created = OfficeFinishedNotice.objects.get_or_create(evaluation=evaluation, office=office)
     if created:
         year = evaluation.year
@@ -241,10 +244,15 @@ def notify_returned(*, question: str, office: Office | None, note: str, year: in
           % {"question": question, "note": note}, addresses)
 
 
+def _finished_recipients() -> list[str]:
+    """The addresses of DPMPPA's active staff."""
+    return list(get_user_model().objects.filter(groups__name=roles.STAFF, is_active=True).exclude(email="")
+                .values_list("email", flat=True))
+
+
 def notify_office_finished(*, office: Office, year: int) -> None:
     """Mails DPMPPA's staff that `office` has answered every one of its questions."""
-    addresses = list(get_user_model().objects.filter(groups__name=roles.STAFF, is_active=True)
-                     .values_list("email", flat=True))
+    addresses = _finished_recipients()
     _send(_("KLA %(year)s: %(office)s has answered all its questions") % {"year": year, "office": office.name},
           _("%(office)s has answered every question of KLA %(year)s it holds data for. Review the answers.")
           % {"office": office.name, "year": year}, addresses)

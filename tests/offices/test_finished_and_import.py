@@ -185,3 +185,22 @@ def test_an_operator_s_answer_to_a_shared_question_announces_the_other_office_it
     assert [message.subject for message in _finished_mails()] == [
         "KLA 2026: Kantor JDIH telah menjawab semua pertanyaannya"]
     assert OfficeFinishedNotice.objects.filter(office=jdih).count() == 1
+
+
+def test_with_no_staff_address_the_notice_is_kept_for_when_there_is_one(
+        client, staff_user, pan_office, django_capture_on_commit_callbacks):
+    """Nobody could read it: nothing is recorded, and the next save of the office's answer tells DPMPPA once
+    someone has an address (the demo accounts have none; the notice used to be used up unread)."""
+    office, score = pan_office
+    staff_user.email = ""
+    staff_user.save()
+    client.force_login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff_edit(client, score, score="0").status_code == 302
+    assert mail.outbox == [] and not OfficeFinishedNotice.objects.filter(office=office).exists()
+    staff_user.email = STAFF_MAIL
+    staff_user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff_edit(client, score, score="1").status_code == 302
+    assert len(_finished_mails()) == 1
+    assert OfficeFinishedNotice.objects.filter(office=office).count() == 1
