@@ -158,6 +158,11 @@ class Indicator(models.Model):
             raise ValidationError({"cluster": _("Choose a group of the indicator's own instrument.")})
 
 
+def data_source_names(data_sources: str) -> list[str]:
+    """The agencies named in a question's `data_sources` ("Dinkes; Bappeda"), in order, blanks left out."""
+    return [name.strip() for name in data_sources.split(";") if name.strip()]
+
+
 class Question(models.Model):
     """A question of an indicator (2024 instrument on): scored from 0 to its own maximum."""
 
@@ -194,7 +199,7 @@ class Question(models.Model):
 
     @property
     def sources(self) -> list[str]:
-        return [source.strip() for source in self.data_sources.split(";") if source.strip()]
+        return data_source_names(self.data_sources)
 
 
 class EvaluationQuerySet(models.QuerySet):

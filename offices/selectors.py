@@ -12,7 +12,7 @@ from operator import or_
 
 from django.db.models import Q
 
-from clusters.models import Evaluation, QuestionScore
+from clusters.models import Evaluation, QuestionScore, data_source_names
 from evidence.models import EvidenceDocument
 from offices.models import AnswerReview, DataSource, OfficeDeadline, OfficeFinishedNotice, Operator
 from planner.models import Office
@@ -162,7 +162,7 @@ def progress(evaluation: Evaluation, *, today: dt.date | None = None) -> Progres
     tallies: dict[int, OfficeProgress] = {}
     unmapped = set()
     for pk, sources, score, max_points, status in rows:
-        names = [name.strip() for name in sources.split(";") if name.strip()]
+        names = data_source_names(sources)
         unmapped |= {name for name in names if name not in offices_by_source}
         offices = {office.pk: office for name in names for office in offices_by_source.get(name, [])}
         for office in offices.values():
@@ -190,10 +190,6 @@ def office_progress(evaluation: Evaluation, office: Office) -> OfficeProgress:
     return OfficeProgress(office)
 
 
-def _source_names(data_sources: str) -> set[str]:
-    return {name.strip() for name in data_sources.split(";") if name.strip()}
-
-
 def offices_finished_untold(question_score_pk) -> tuple[int | None, list[Office]]:
     """(evaluation id, offices) for the question score `question_score_pk`: the active offices answering it
     that have every question of its evaluation answered and whose "finished" notice was not recorded yet.
@@ -202,12 +198,12 @@ def offices_finished_untold(question_score_pk) -> tuple[int | None, list[Office]
     that may be theirs; a fourth loads the finished offices."""
     row = (QuestionScore.objects.filter(pk=question_score_pk)
            .values_list("question__data_sources", "self_assessment__evaluation_id").first())
-    if row is None or not _source_names(row[0]):
+    if row is None or not data_source_names(row[0]):
         return None, []
     evaluation_id = row[1]
     told = OfficeFinishedNotice.objects.filter(evaluation_id=evaluation_id).values("office_id")
     names_by_office = defaultdict(set)  # every source of each candidate office, not only this question's
-    for name, office_id in (DataSource.objects.filter(office__data_sources__name__in=_source_names(row[0]),
+    for name, office_id in (DataSource.objects.filter(office__data_sources__name__in=data_source_names(row[0]),
                                                       office__is_active=True)
                             .exclude(office_id__in=told).values_list("name", "office_id")):
         names_by_office[office_id].add(name)
@@ -218,7 +214,7 @@ def offices_finished_untold(question_score_pk) -> tuple[int | None, list[Office]
     unanswered = (QuestionScore.objects.filter(self_assessment__evaluation_id=evaluation_id, score__isnull=True)
                   .filter(reduce(or_, (Q(question__data_sources__contains=name) for name in all_names)))
                   .values_list("question__data_sources", flat=True))
-    open_names = set().union(set(), *(_source_names(sources) for sources in unanswered))
+    open_names = set().union(*(data_source_names(sources) for sources in unanswered))
     finished = [office_id for office_id, names in names_by_office.items() if not names & open_names]
     if not finished:
         return evaluation_id, []

@@ -15,7 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clusters.models import Evaluation, Question, QuestionScore
+from clusters.models import Evaluation, Question, QuestionScore, data_source_names
 from clusters.services import ScoreChange, StageClosed, lock_evaluation, question_scores_update
 from core import roles
 from core.conflicts import WriteRefused
@@ -51,8 +51,8 @@ def data_sources_load(*, report: LoadReport, csv_path: Path = DATA_SOURCES_CSV) 
     with open(csv_path, newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             mapping[row["data_source"].strip()] = row["office"].strip()
-    names = {name.strip() for sources in Question.objects.values_list("data_sources", flat=True).distinct()
-             for name in sources.split(";") if name.strip()}
+    names = {name for sources in Question.objects.values_list("data_sources", flat=True).distinct()
+             for name in data_source_names(sources)}
     existing = set(DataSource.objects.values_list("name", flat=True))
     for name in sorted((names | set(mapping)) - existing):
         office = None
