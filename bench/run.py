@@ -204,7 +204,11 @@ def _computed_queries(path: str, cookie: str, count: int = 4) -> int:
     """SQL queries of the page computed afresh: each of `count` requests follows a score and a PATBM write,
     which miss every cache of the page. The largest count: the workers keep some figures in memory between
     requests (`core.caching.VersionMemo`), and one that served the page before recounts them incrementally,
-    with a query or two more than a worker's very first count, on either database size."""
+    with a query or two more than a worker's very first count, on either database size. Both workers serve
+    the page first: a worker's very first page also reads the user's permissions and navigation (cached per
+    worker until they change), which would make the count depend on which worker answered."""
+    for _ in range(4):  # both workers warm: a worker's first page reads the user's permissions, cached after
+        _get(path, cookie)
     counts = []
     for _ in range(count):
         for kind in ("score", "patbm"):
