@@ -15,6 +15,10 @@ from kelurahan.selectors import patbm_coverage
 from planner import planning
 from planner.models import Office, PatbmRule, Scenario, ScenarioItem
 
+# The deductions table shows the latest evaluations only: thirty year columns read badly on any screen, and
+# rendering them cost the page's first request after a save about 30 ms at that size.
+HISTORY_YEARS_SHOWN = 10
+
 
 @dataclass(frozen=True)
 class PlannerRow:
@@ -53,7 +57,8 @@ class Planner:
     suggestion: planning.Suggestion
     rule: PatbmRule | None
     coverage: object
-    history_years: list[int] = field(default_factory=list)
+    history_years: list[int] = field(default_factory=list)  # the latest HISTORY_YEARS_SHOWN with a field result
+    history_years_hidden: int = 0  # earlier ones, counted for recurring weaknesses but not in the table
     self_total: Decimal = scoring.ZERO  # the self-assessment as it stands (the dashboard's number)
 
     @property
@@ -193,8 +198,8 @@ def planner(
     gap = scoring.gap_to(base_total, goal.to_band())
     suggestion = planning.suggest(gap, planning.start_opportunities(starts, efforts))
     chosen = {item.number for item in suggestion.items}
-    recurring = scoring.recurring_weaknesses(history)
-    years = list(history)
+    recurring = scoring.recurring_weaknesses(history)  # over every year, shown or not
+    years = list(history)[-HISTORY_YEARS_SHOWN:]
     rule = PatbmRule.objects.current()
     predicates = predicates if predicates is not None else list(Predicate.objects.order_by("lower_bound"))
     return Planner(
@@ -219,6 +224,7 @@ def planner(
         rule=rule if rule is not None and rule.indicator.instrument_id == evaluation.instrument_id else None,
         coverage=patbm_coverage(),
         history_years=years,
+        history_years_hidden=len(history) - len(years),
         self_total=scoring.total_self_assessment(latest),
     )
 

@@ -60,3 +60,15 @@ def test_recurring_weaknesses_of_the_demo(planner_demo):
     plan = _plan("nindya")
     assert {row.number for row in plan.rows if row.recurring} == {3, 6, 17, 21}
     assert plan.history_years == [2017, 2018]
+
+
+@pytest.mark.django_db
+def test_the_deductions_table_keeps_the_latest_years_and_recurring_weaknesses_count_every_year(
+    planner_demo, monkeypatch
+):
+    monkeypatch.setattr(selectors, "HISTORY_YEARS_SHOWN", 1)
+    plan = _plan("nindya")
+    assert plan.history_years == [2018] and plan.history_years_hidden == 1
+    # Flagged from 2017 and 2018 together, though 2017 is no longer a column.
+    assert {row.number for row in plan.rows if row.recurring} == {3, 6, 17, 21}
+    assert all(len(row.deductions) == 1 for row in plan.rows)

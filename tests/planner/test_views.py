@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from clusters.models import Predicate
+from planner import selectors
 from planner.models import Office, PatbmRule, Scenario, ScenarioItem
 
 pytestmark = pytest.mark.django_db
@@ -323,3 +324,15 @@ def test_the_cached_planner_shows_a_write_in_each_domain_it_reads(client, planne
     row = rows.order_by("indicator__number").first()
     SelfAssessment.objects.filter(pk=row.pk).update(score=row.score - 1)
     assert "525,40" in page()
+
+
+def test_the_deductions_table_says_when_earlier_years_are_left_out(client, planner_demo, task_force_user,
+                                                                   monkeypatch):
+    monkeypatch.setattr(selectors, "HISTORY_YEARS_SHOWN", 1)
+    client.force_login(task_force_user)
+    html = client.get(reverse("planner:planner"), {"goal": "nindya"}).content.decode()
+    history = html[html.index('id="history-title"'):]
+    history = history[:history.index("</table>")]
+    assert "Tabel menampilkan 1 evaluasi terakhir; 1 evaluasi sebelumnya" in history
+    assert '<th scope="col" class="num">2018</th>' in history and ">2017</th>" not in history
+    assert history.count("kelemahan berulang</span>") == 4
