@@ -269,6 +269,22 @@ class CoverageTotals:
         return {item.name: item.coverage for item in self.kecamatan}
 
 
+def _kecamatan_step_counts(steps: list[int]) -> dict[int, tuple[int, ...]]:
+    """{kecamatan id: count of its active kelurahan at each of `steps`} (no PATBM counts as the first step),
+    in one pass grouped by kecamatan id only, which the covering indexes of both tables serve."""
+    return {
+        row[0]: row[1:]
+        for row in Kelurahan.objects.active().annotate(step=Coalesce("patbm__step", Value(Patbm.Step.BELUM_ADA)))
+        .values("kecamatan_id").order_by()
+        .annotate(**{f"step{number}": Count("pk", filter=Q(step=number)) for number in steps})
+        .values_list("kecamatan_id", *(f"step{number}" for number in steps))
+    }
+
+
+def _step_counts_coverage(counts: tuple[int, ...], steps: list[int]) -> coverage.Coverage:
+    return coverage.Coverage(covered=sum(counts[steps.index(coverage.COVERED_FROM_STEP):]), total=sum(counts))
+
+
 def coverage_totals(*, timeline: bool | TimelineState = True) -> CoverageTotals:
     """Coverage of the active kelurahan, counted by the database (two queries, and the timeline's: counted
     afresh with `timeline=True`, taken from a `TimelineState` (see `coverage_timeline`), empty with False).
@@ -276,20 +292,11 @@ def coverage_totals(*, timeline: bool | TimelineState = True) -> CoverageTotals:
     The per-kecamatan and per-step counts are SQL aggregates, so 83,000 kelurahan cost no more
     Python than 68; only the timeline walks the PATBM history (see `patbm_events`).
     """
-    # One pass over the active kelurahan and their PATBM, grouped by kecamatan id only (the covering indexes
-    # of both tables serve it): each kecamatan's count per step; the names in a second, cheap query.
+    # The names in a second, cheap query after the counts.
     steps = Patbm.Step.values  # 1..6, read once: the enum builds the list on every access
-    covered_from = steps.index(coverage.COVERED_FROM_STEP)
-    counts = {
-        row[0]: row[1:]
-        for row in Kelurahan.objects.active().annotate(step=Coalesce("patbm__step", Value(Patbm.Step.BELUM_ADA)))
-        .values("kecamatan_id").order_by()
-        .annotate(**{f"step{number}": Count("pk", filter=Q(step=number)) for number in steps})
-        .values_list("kecamatan_id", *(f"step{number}" for number in steps))
-    }
+    counts = _kecamatan_step_counts(steps)
     kecamatan = [
-        KecamatanCoverage(pk, code, name, coverage.Coverage(covered=sum(counts[pk][covered_from:]),
-                                                            total=sum(counts[pk])))
+        KecamatanCoverage(pk, code, name, _step_counts_coverage(counts[pk], steps))
         for pk, code, name in Kecamatan.objects.order_by("code").values_list("pk", "code", "name")
         if pk in counts
     ]
@@ -448,9 +455,8 @@ def patbm_coverage_on(days: Iterable[dt.date]) -> dict[dt.date, dict[int, covera
     past = [day for day in days if day < today]
     result = {}
     if len(past) < len(days):
-        now = {row["kecamatan_id"]: coverage.Coverage(covered=row["covered"], total=row["total"])
-               for row in Kelurahan.objects.active().values("kecamatan_id").order_by()
-               .annotate(total=Count("pk"), covered=Count("pk", filter=Q(patbm__step__gte=coverage.COVERED_FROM_STEP)))}
+        values = Patbm.Step.values
+        now = {pk: _step_counts_coverage(counts, values) for pk, counts in _kecamatan_step_counts(values).items()}
         result.update({day: now for day in days if day >= today})
     if not past:
         return result
