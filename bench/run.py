@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -200,15 +201,22 @@ def _queries(path: str, cookie: str) -> tuple[int, float]:
     return int(response.getheader("X-Query-Count")), seconds
 
 
+def _warm_every_worker(path: str, cookie: str) -> None:
+    """Requests the page from every worker thread at once (one after another, an idle worker may take them
+    all): a worker's very first page also reads the user's permissions and navigation, cached after."""
+    threads = 2 * 2  # workers x threads of `Server.start`
+    with ThreadPoolExecutor(threads) as pool:
+        for _ in range(2):
+            list(pool.map(lambda _: _get(path, cookie), range(threads)))
+
+
 def _computed_queries(path: str, cookie: str, count: int = 4) -> int:
     """SQL queries of the page computed afresh: each of `count` requests follows a score and a PATBM write,
     which miss every cache of the page. The largest count: the workers keep some figures in memory between
     requests (`core.caching.VersionMemo`), and one that served the page before recounts them incrementally,
-    with a query or two more than a worker's very first count, on either database size. Both workers serve
-    the page first: a worker's very first page also reads the user's permissions and navigation (cached per
-    worker until they change), which would make the count depend on which worker answered."""
-    for _ in range(4):  # both workers warm: a worker's first page reads the user's permissions, cached after
-        _get(path, cookie)
+    with a query or two more than a worker's very first count, on either database size. Every worker serves
+    the page first (`_warm_every_worker`), or the count would depend on which worker answered."""
+    _warm_every_worker(path, cookie)
     counts = []
     for _ in range(count):
         for kind in ("score", "patbm"):
