@@ -41,6 +41,7 @@ HOST = "127.0.0.1"
 PORT = 8765
 USER = ("staf", "demo-staf-2019")  # staff can open every page listed
 CONCURRENCY = (1, 20)
+WORKERS, THREADS = 2, 2  # gunicorn's, per `Server.start`
 ROUNDS = 3  # interleaved trivial/page rounds per concurrency level
 DATA_SET = "2"  # the data set's version (2: the 2024 instrument's years, issue 17); older databases are rebuilt
 SLOW_SECONDS = 2.0  # a page slower than this for one request is reported, not loaded
@@ -87,8 +88,9 @@ class Server:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "kla_tracker.wsgi", "--bind", f"{HOST}:{PORT}", "--workers", "2",
-             "--worker-class", "gthread", "--threads", "2", "--worker-connections", "2", "--keep-alive", "0",
+            [PYTHON, "-m", "gunicorn", "kla_tracker.wsgi", "--bind", f"{HOST}:{PORT}", "--workers", str(WORKERS),
+             "--worker-class", "gthread", "--threads", str(THREADS), "--worker-connections", str(THREADS),
+             "--keep-alive", "0",
              "--log-level", "warning"],  # see README, "Downloads"
             cwd=ROOT,
             env=self.env(),
@@ -204,7 +206,7 @@ def _queries(path: str, cookie: str) -> tuple[int, float]:
 def _warm_every_worker(path: str, cookie: str) -> None:
     """Requests the page from every worker thread at once (one after another, an idle worker may take them
     all): a worker's very first page also reads the user's permissions and navigation, cached after."""
-    threads = 2 * 2  # workers x threads of `Server.start`
+    threads = WORKERS * THREADS
     with ThreadPoolExecutor(threads) as pool:
         for _ in range(2):
             list(pool.map(lambda _: _get(path, cookie), range(threads)))
