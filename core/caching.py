@@ -15,7 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils.translation import get_language
 
 from core.data_version import data_version, data_versions
@@ -31,6 +34,7 @@ class PageCache:
     can: dict[str, bool]  # permission codename (without the app) -> whether this user has it
     versions: str  # the data version of the page's domains, for what else the view caches
     domain_versions: tuple = ()  # (domain, its `data_version`) of each of the page's domains
+    auth_version: int = 0  # of the auth tables, read with the others: what base.html shows of the user
 
     def version_of(self, domain: str) -> str:
         """One of the page's domains' `data_version`, as read with the others (for a `VersionMemo`)."""
@@ -57,7 +61,28 @@ def page_cache(request, page: str, *, domains: Iterable[str], permissions: Itera
     granted = "".join("1" if allowed else "0" for allowed in can.values())
     varying = hashlib.sha256(repr(tuple(str(value) for value in vary)).encode()).hexdigest()[:32]
     return PageCache(key=f"{page}:{versions}:{get_language()}:{granted}:{varying}", can=can, versions=versions,
-                     domain_versions=tuple((domain, data_version(domain, versions=read)) for domain in domains))
+                     domain_versions=tuple((domain, data_version(domain, versions=read)) for domain in domains),
+                     auth_version=read.get("auth", 0))
+
+
+def render_page(request, template_name: str, context: dict, cached: PageCache) -> HttpResponse:
+    """`render()` for a page read far more often than written (the dashboard): the whole page, base.html's
+    navigation included, kept under the page's key, the user, the auth tables' version and the address, so
+    that reading it again costs one cache read instead of rendering base.html around the cached body.
+
+    Rendered afresh while messages wait (they show once) and never kept when it holds a CSRF token itself:
+    its forms carry `{% csrf_slot %}`, which each response fills with that request's own token."""
+    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    key = f"page:{cached.key}:{request.user.pk}:{cached.auth_version}:{address}"
+    if len(get_messages(request)):  # counts without marking them shown
+        return render(request, template_name, context)
+    page = cache.get(key)
+    if page is None:
+        response = render(request, template_name, context)
+        if b'name="csrfmiddlewaretoken"' not in response.content:
+            cache.set(key, response.content, TIMEOUT)
+        return response
+    return HttpResponse(page)
 
 
 class VersionMemo:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from clusters.models import Evaluation
 from clusters.selectors import deduction_reasons, verification_overview
-from core.caching import page_cache
+from core.caching import page_cache, render_page
 from dashboard import charts, selectors
 from evidence.selectors import evidence_shares
 from kelurahan import charts as kelurahan_charts
@@ -34,7 +34,7 @@ def home(request):
                         permissions=("clusters.add_evaluation", "clusters.add_fielddeduction", "kelurahan.view_patbm",
                                      "dekela.view_criterionstatus"))
     dashboard = SimpleLazyObject(selectors.dashboard)
-    return render(
+    return render_page(
         request,
         "dashboard/home.html",
         {
@@ -46,6 +46,7 @@ def home(request):
             # While a self-assessment is open: the share of its answers with evidence, by year.
             "evidence_shares": SimpleLazyObject(lambda: _evidence_shares(dashboard)),
         },
+        cached,
     )
 
 

@@ -1,9 +1,15 @@
-"""The dashboard's body is cached per data version: every kind of write shows at once, never stale."""
+"""The dashboard's body is cached per data version: every kind of write shows at once, never stale; the whole
+page is kept per user and address, with each request's own CSRF tokens and its waiting messages."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from clusters.models import Cluster, Evaluation, FieldDeduction, Indicator, Predicate, SelfAssessment
@@ -148,3 +154,62 @@ def test_language_and_role_are_part_of_the_cache_key(client, demo, task_force_us
     client.force_login(admin_user_role)
     page = _dashboard(client)
     assert "Masukkan pengurangan nilai lapangan" in page and 'href="/evaluasi/2019/"' in page
+
+
+# The whole page, base.html included, is kept per user (core.caching.render_page).
+
+def _tokens(html: str) -> list[str]:
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+
+
+def test_a_dashboard_read_again_is_served_whole_from_the_cache_with_this_requests_tokens(client, demo, task_force_user):
+    client.force_login(task_force_user)
+    first = client.get(reverse("dashboard:home"))
+    again = client.get(reverse("dashboard:home"))
+    assert first.templates and not again.templates  # not rendered the second time
+    first_html, again_html = first.content.decode(), again.content.decode()
+    assert "csrf-slot" not in again_html and len(_tokens(again_html)) == 2  # logout and language forms
+    assert set(_tokens(first_html)).isdisjoint(_tokens(again_html))  # masked per request
+    assert re.sub(r'value="[^"]{64}"', "", first_html) == re.sub(r'value="[^"]{64}"', "", again_html)
+    assert client.post(reverse("logout")).status_code == 302  # the token served from the cache works
+
+
+def test_a_message_waiting_is_shown_on_a_cached_dashboard_once(client, demo, task_force_user):
+    client.force_login(task_force_user)
+    _dashboard(client)
+    storage = CookieStorage(HttpRequest())
+    client.cookies["messages"] = storage._encode([Message(constants.SUCCESS, "Penilaian tersimpan.")])
+    assert "Penilaian tersimpan." in _dashboard(client)
+    assert "Penilaian tersimpan." not in _dashboard(client)
+
+
+def test_the_whole_page_is_kept_per_user_and_per_address(client, demo, task_force_user, staff_user):
+    client.force_login(task_force_user)
+    assert task_force_user.username in _dashboard(client)
+    client.force_login(staff_user)
+    page = _dashboard(client)
+    assert staff_user.username in page and task_force_user.username not in page
+    # The language menu sends back to the very address: a query string is not served another's page.
+    html = client.get(reverse("dashboard:home") + "?dari=menu").content.decode()
+    assert 'name="next" type="hidden" value="/?dari=menu"' in html
+    assert 'name="next" type="hidden" value="/"' in _dashboard(client)
+
+
+def test_a_page_holding_its_own_csrf_token_is_never_kept(rf, demo, task_force_user, monkeypatch):
+    # A real token would be one session's: only pages whose forms use {% csrf_slot %} are kept.
+    from core import caching
+
+    rendered = []
+
+    def render(request, template_name, context):
+        rendered.append(template_name)
+        return HttpResponse('<form><input type="hidden" name="csrfmiddlewaretoken" value="x"></form>')
+
+    monkeypatch.setattr(caching, "render", render)
+    request = rf.get("/")
+    request.user = task_force_user
+    request._messages = CookieStorage(request)
+    cached = caching.page_cache(request, "test-page", domains=("clusters",))
+    for _ in range(2):
+        caching.render_page(request, "some/page.html", {}, cached)
+    assert rendered == ["some/page.html", "some/page.html"]
