@@ -24,7 +24,8 @@ def home(request):
     operator, who reads none of it, is sent to its questions.
 
     The template caches its body per data version, language and the permissions it shows links for;
-    the figures are computed lazily, only when that cache misses.
+    the figures are computed lazily, only when that cache misses. The whole page is kept per user too
+    (`render_page`): the page read most is one cache read.
     """
     if not request.user.has_perm("clusters.view_evaluation"):
         if request.user.has_perm("offices.answer_office_questions"):
