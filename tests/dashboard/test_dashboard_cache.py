@@ -10,6 +10,7 @@ from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
+from django.test import Client
 from django.urls import reverse
 
 from clusters.models import Cluster, Evaluation, FieldDeduction, Indicator, Predicate, SelfAssessment
@@ -183,12 +184,16 @@ def test_a_message_waiting_is_shown_on_a_cached_dashboard_once(client, demo, tas
     assert "Penilaian tersimpan." not in _dashboard(client)
 
 
-def test_the_whole_page_is_kept_per_user_and_per_address(client, demo, task_force_user, staff_user):
+def test_the_whole_page_is_kept_per_user_and_per_address(client, demo, task_force_user, django_user_model):
+    # Two members of the same role, both logged in first (a login writes the auth tables), read it in turn.
+    colleague = django_user_model.objects.create_user("gugus-kedua", password="test-password-123")
+    colleague.groups.set(task_force_user.groups.all())
+    other = Client()
     client.force_login(task_force_user)
+    other.force_login(colleague)
     assert task_force_user.username in _dashboard(client)
-    client.force_login(staff_user)
-    page = _dashboard(client)
-    assert staff_user.username in page and task_force_user.username not in page
+    page = _dashboard(other)
+    assert colleague.username in page and task_force_user.username not in page
     # The language menu sends back to the very address: a query string is not served another's page.
     html = client.get(reverse("dashboard:home") + "?dari=menu").content.decode()
     assert 'name="next" type="hidden" value="/?dari=menu"' in html
